@@ -1,0 +1,120 @@
+/**
+ * The services behind every request channel, in plain Node (no electron import), shared by
+ * the Electron shell, the web shell and the CLI. Each handler receives an already-validated
+ * request (see dispatch.ts) and returns a value of the contract's response type.
+ */
+import path from 'node:path';
+import type { EventSink, RequestHandlers } from '../../shared/contract';
+import type { TrainConfig } from '../../shared/domain';
+import type { TrainJob } from '../../shared/worker-protocol';
+import { scanDataset } from './datasets/scan-dataset';
+import { ThumbnailRegistry } from './datasets/thumbnails';
+import { exportRun } from './exports/export-run';
+import { inspectModel, listCatalog, resolveModel } from './models/model-store';
+import type { StudioPaths } from './paths';
+import { RunStore } from './runs/run-store';
+import { ServiceError } from './service-error';
+import { TrainingSupervisor } from './training/training-supervisor';
+import type { WorkerLauncher } from './training/worker-launcher';
+
+export interface StudioServicesOptions {
+  paths: StudioPaths;
+  shell: 'electron' | 'web';
+  version: string;
+  emit: EventSink;
+  launchWorker: WorkerLauncher;
+}
+
+export interface StudioServices {
+  handlers: RequestHandlers;
+  thumbnails: ThumbnailRegistry;
+  runs: RunStore;
+  supervisor: TrainingSupervisor;
+  /** Resolves a training config into a job (scan, split, model) and starts it. */
+  startTraining(config: TrainConfig): Promise<{ runId: string; dir: string }>;
+}
+
+export function createStudioServices(options: StudioServicesOptions): StudioServices {
+  const { paths, emit } = options;
+  const thumbnails = new ThumbnailRegistry();
+  const runs = new RunStore(paths.runsDir);
+  const supervisor = new TrainingSupervisor({ launchWorker: options.launchWorker, runs, emit });
+
+  async function startTraining(config: TrainConfig): Promise<{ runId: string; dir: string }> {
+    const model = await resolveModel(config.model, paths.modelsDirs);
+    const scanned = await scanDataset(config.datasetRoots, {
+      valRatio: config.validationSplit,
+      seed: config.seed,
+    });
+    if (!scanned.summary.trainable) {
+      throw new ServiceError(
+        'invalid-request',
+        'This dataset cannot be trained: it needs at least two classes with usable images. ' +
+          'Add a folder with one sub-folder per class.',
+      );
+    }
+    const labels = scanned.summary.classes.filter((c) => c.count > 0).map((c) => c.name);
+    const labelIndex = new Map(labels.map((name, index) => [name, index]));
+    const toItem = (file: { path: string; className: string }) => ({
+      path: file.path,
+      label: labelIndex.get(file.className) ?? -1,
+    });
+    const usable = scanned.files.filter((file) => labelIndex.has(file.className));
+    const train = usable.filter((file) => file.split === 'train').map(toItem);
+    const val = usable.filter((file) => file.split === 'val').map(toItem);
+    if (train.length === 0 || val.length === 0) {
+      throw new ServiceError(
+        'invalid-request',
+        `The dataset has ${train.length} training and ${val.length} validation images; both must be non-empty.`,
+      );
+    }
+    const featureLayer = config.featureLayer ?? model.featureLayer;
+    const run = await runs.create(config, { baseModel: model.name, labels });
+    const job: TrainJob = {
+      runId: run.id,
+      runDir: run.dir,
+      config,
+      modelDir: model.dir,
+      nestedBase: model.nestedBase,
+      featureLayer,
+      inputSize: model.inputSize,
+      preprocessing: model.preprocessing,
+      labels,
+      train,
+      val,
+      freeze: config.freeze,
+      baseModelName: model.name,
+    };
+    supervisor.start(job);
+    return { runId: run.id, dir: run.dir };
+  }
+
+  const handlers: RequestHandlers = {
+    'app:info': async () => ({
+      version: options.version,
+      shell: options.shell,
+      dataDir: paths.dataDir,
+      runsDir: paths.runsDir,
+      modelsDirs: paths.modelsDirs,
+    }),
+    'diagnostics:backends': async () => supervisor.diagnoseBackends('auto'),
+    'datasets:scan': async ({ paths: roots }) => {
+      const scanned = await scanDataset(roots.map((root) => path.resolve(root)), {
+        thumbnails,
+        onProgress: (progress) => emit('datasets:scan-progress', progress),
+      });
+      return scanned.summary;
+    },
+    'models:list': async () => listCatalog(paths.modelsDirs),
+    'models:inspect': async ({ ref, featureLayer }) =>
+      inspectModel(await resolveModel(ref, paths.modelsDirs), featureLayer),
+    'training:start': async (config) => startTraining(config),
+    'training:cancel': async ({ runId }) => ({ cancelled: supervisor.cancel(runId) }),
+    'runs:list': async () => runs.list(),
+    'runs:get': async ({ runId }) => runs.get(runId),
+    'exports:run': async ({ runId, format, outDir, overwrite }) =>
+      exportRun(runs.dirOf(runId), format, path.resolve(outDir), { overwrite }),
+  };
+
+  return { handlers, thumbnails, runs, supervisor, startTraining };
+}

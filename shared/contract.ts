@@ -1,0 +1,149 @@
+/**
+ * The one contract between the UI and the services: every request channel (`domain:verb`)
+ * with its request and response schema, and every event with its payload schema. Both
+ * transports (Electron IPC and the web shell's WebSocket) carry exactly these.
+ */
+import { z } from 'zod';
+import {
+  BackendReport,
+  BatchMetrics,
+  CatalogItem,
+  DatasetSummary,
+  EpochMetrics,
+  ExportFormat,
+  ExportResult,
+  ModelInfo,
+  ModelRef,
+  RunStatus,
+  RunSummary,
+  TrainConfig,
+} from './domain';
+
+const Empty = z.object({}).strict();
+
+export const requestSchemas = {
+  'app:info': {
+    request: Empty,
+    response: z.object({
+      version: z.string(),
+      shell: z.enum(['electron', 'web']),
+      dataDir: z.string(),
+      runsDir: z.string(),
+      modelsDirs: z.array(z.string()),
+    }),
+  },
+  'diagnostics:backends': {
+    request: Empty,
+    response: BackendReport,
+  },
+  'datasets:scan': {
+    request: z.object({ paths: z.array(z.string().min(1)).min(1).max(64) }).strict(),
+    response: DatasetSummary,
+  },
+  'models:list': {
+    request: Empty,
+    response: z.array(CatalogItem),
+  },
+  'models:inspect': {
+    request: z.object({ ref: ModelRef, featureLayer: z.string().optional() }).strict(),
+    response: ModelInfo,
+  },
+  'training:start': {
+    request: TrainConfig,
+    response: z.object({ runId: z.string(), dir: z.string() }),
+  },
+  'training:cancel': {
+    request: z.object({ runId: z.string().min(1) }).strict(),
+    response: z.object({ cancelled: z.boolean() }),
+  },
+  'runs:list': {
+    request: Empty,
+    response: z.array(RunSummary),
+  },
+  'runs:get': {
+    request: z.object({ runId: z.string().min(1) }).strict(),
+    response: z.object({ summary: RunSummary, epochs: z.array(EpochMetrics) }),
+  },
+  'exports:run': {
+    request: z
+      .object({
+        runId: z.string().min(1),
+        format: ExportFormat,
+        outDir: z.string().min(1),
+        overwrite: z.boolean().default(false),
+      })
+      .strict(),
+    response: ExportResult,
+  },
+} as const;
+
+export const eventSchemas = {
+  /** Batch loss, at most every 250 ms. */
+  'training:progress': z.object({ runId: z.string(), batch: BatchMetrics }),
+  /** Metrics of a finished epoch. */
+  'training:epoch': z.object({ runId: z.string(), metrics: EpochMetrics }),
+  /** Lifecycle changes: started (with backend), decoding, training, and the end states. */
+  'training:status': z.object({
+    runId: z.string(),
+    status: RunStatus,
+    phase: z.string(),
+    backend: z.string().optional(),
+    message: z.string().optional(),
+    /** 0..1 progress of the phase, when known. */
+    progress: z.number().min(0).max(1).optional(),
+  }),
+  'training:done': z.object({ runId: z.string(), summary: RunSummary }),
+  'datasets:scan-progress': z.object({
+    phase: z.enum(['listing', 'checking']),
+    done: z.number().int().nonnegative(),
+    total: z.number().int().nonnegative().optional(),
+  }),
+} as const;
+
+export type RequestChannel = keyof typeof requestSchemas;
+export type EventName = keyof typeof eventSchemas;
+
+/** What the caller sends (defaults not yet applied). */
+export type RequestOf<C extends RequestChannel> = z.input<(typeof requestSchemas)[C]['request']>;
+/** What the handler receives (after validation, defaults applied). */
+export type ParsedRequestOf<C extends RequestChannel> = z.output<
+  (typeof requestSchemas)[C]['request']
+>;
+export type ResponseOf<C extends RequestChannel> = z.output<(typeof requestSchemas)[C]['response']>;
+export type EventOf<E extends EventName> = z.output<(typeof eventSchemas)[E]>;
+
+export const requestChannels = Object.keys(requestSchemas) as RequestChannel[];
+export const eventNames = Object.keys(eventSchemas) as EventName[];
+
+export function isRequestChannel(value: unknown): value is RequestChannel {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(requestSchemas, value);
+}
+
+export function isEventName(value: unknown): value is EventName {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(eventSchemas, value);
+}
+
+/** Handlers of every request channel: what the services implement. */
+export type RequestHandlers = {
+  [C in RequestChannel]: (request: ParsedRequestOf<C>) => Promise<ResponseOf<C>>;
+};
+
+/** A typed event sink, implemented by each transport. */
+export type EventSink = <E extends EventName>(event: E, payload: EventOf<E>) => void;
+
+/** Error carried back to the caller: a code and a message that says what to do. */
+export const ErrorPayload = z.object({
+  code: z.enum(['invalid-request', 'not-found', 'conflict', 'failed', 'unauthorized']),
+  message: z.string(),
+  /** For invalid requests: which fields failed and why. */
+  issues: z.array(z.string()).optional(),
+});
+export type ErrorPayload = z.infer<typeof ErrorPayload>;
+
+/** Formats a zod error as short "path: message" lines for an invalid-request reply. */
+export function describeIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
+    const where = issue.path.length ? issue.path.join('.') : '(payload)';
+    return `${where}: ${issue.message}`;
+  });
+}

@@ -1,0 +1,55 @@
+/**
+ * Messages between the training supervisor (main) and the training worker process. Both
+ * sides validate what they receive against these schemas.
+ */
+import { z } from 'zod';
+import {
+  BackendChoice,
+  BackendReport,
+  BatchMetrics,
+  EpochMetrics,
+  FreezePlan,
+  RunSummary,
+  TrainConfig,
+} from './domain';
+
+/** Everything the worker needs to train, resolved by main (paths checked, split decided). */
+export const TrainJob = z.object({
+  runId: z.string(),
+  runDir: z.string(),
+  config: TrainConfig,
+  modelDir: z.string(),
+  /** Index path into nested models (Teachable Machine exports); empty for flat models. */
+  nestedBase: z.array(z.number().int().nonnegative()),
+  featureLayer: z.string(),
+  inputSize: z.tuple([z.number().int().positive(), z.number().int().positive()]),
+  preprocessing: z.object({ scale: z.number(), offset: z.number() }),
+  labels: z.array(z.string()).min(2),
+  train: z.array(z.object({ path: z.string(), label: z.number().int().nonnegative() })),
+  val: z.array(z.object({ path: z.string(), label: z.number().int().nonnegative() })),
+  freeze: FreezePlan,
+  baseModelName: z.string(),
+});
+export type TrainJob = z.infer<typeof TrainJob>;
+
+export const WorkerCommand = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('train'), job: TrainJob }),
+  z.object({ type: z.literal('doctor'), backend: BackendChoice }),
+  z.object({ type: z.literal('cancel') }),
+]);
+export type WorkerCommand = z.infer<typeof WorkerCommand>;
+
+export const WorkerMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('backend'), report: BackendReport }),
+  z.object({
+    type: z.literal('phase'),
+    phase: z.string(),
+    message: z.string().optional(),
+    progress: z.number().min(0).max(1).optional(),
+  }),
+  z.object({ type: z.literal('batch'), batch: BatchMetrics }),
+  z.object({ type: z.literal('epoch'), metrics: EpochMetrics }),
+  z.object({ type: z.literal('done'), summary: RunSummary }),
+  z.object({ type: z.literal('error'), message: z.string(), stack: z.string().optional() }),
+]);
+export type WorkerMessage = z.infer<typeof WorkerMessage>;
