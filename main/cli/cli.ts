@@ -1,0 +1,1 @@
+// placeholder entry point; implemented by its owner
