@@ -31,7 +31,10 @@ export interface StudioServices {
   runs: RunStore;
   supervisor: TrainingSupervisor;
   /** Resolves a training config into a job (scan, split, model) and starts it. */
-  startTraining(config: TrainConfig): Promise<{ runId: string; dir: string }>;
+  startTraining(
+    config: TrainConfig,
+    options?: { runDir?: string },
+  ): Promise<{ runId: string; dir: string }>;
 }
 
 export function createStudioServices(options: StudioServicesOptions): StudioServices {
@@ -40,7 +43,10 @@ export function createStudioServices(options: StudioServicesOptions): StudioServ
   const runs = new RunStore(paths.runsDir);
   const supervisor = new TrainingSupervisor({ launchWorker: options.launchWorker, runs, emit });
 
-  async function startTraining(config: TrainConfig): Promise<{ runId: string; dir: string }> {
+  async function startTraining(
+    config: TrainConfig,
+    options: { runDir?: string } = {},
+  ): Promise<{ runId: string; dir: string }> {
     const model = await resolveModel(config.model, paths.modelsDirs);
     const scanned = await scanDataset(config.datasetRoots, {
       valRatio: config.validationSplit,
@@ -69,7 +75,11 @@ export function createStudioServices(options: StudioServicesOptions): StudioServ
       );
     }
     const featureLayer = config.featureLayer ?? model.featureLayer;
-    const run = await runs.create(config, { baseModel: model.name, labels });
+    const run = await runs.create(config, {
+      baseModel: model.name,
+      labels,
+      ...(options.runDir ? { dir: options.runDir } : {}),
+    });
     const job: TrainJob = {
       runId: run.id,
       runDir: run.dir,

@@ -6,7 +6,14 @@ import type { EpochMetrics, RunSummary, TrainConfig } from '../../../shared/doma
  */
 export class RunStore {
   constructor(readonly runsDir: string) {}
-  async create(_config: TrainConfig, _meta: { baseModel: string; labels: string[] }): Promise<RunSummary> {
+  /**
+   * Creates a run folder. `meta.dir` puts it at an exact location (the CLI's --out) instead of
+   * a new folder under runsDir; such a run is still listed if it lies under runsDir.
+   */
+  async create(
+    _config: TrainConfig,
+    _meta: { baseModel: string; labels: string[]; dir?: string },
+  ): Promise<RunSummary> {
     throw new Error('RunStore.create: not implemented yet');
   }
   async list(): Promise<RunSummary[]> {
