@@ -1,0 +1,263 @@
+import http from 'node:http';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { resolveStudioPaths } from '../services/paths';
+import { createStudioServices } from '../services/studio-services';
+import { startWebShell, type WebShell } from './web-shell';
+
+interface RawResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+/** A raw request, so tests can send any Host header and un-normalised paths. */
+function rawGet(
+  port: number,
+  rawPath: string,
+  headers: Record<string, string> = {},
+  method = 'GET',
+) {
+  return new Promise<RawResponse>((resolve, reject) => {
+    const request = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: rawPath,
+        method,
+        headers: { host: `127.0.0.1:${port}`, ...headers },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: response.headers,
+            body: Buffer.concat(chunks).toString(),
+          }),
+        );
+      },
+    );
+    request.on('error', reject);
+    request.end();
+  });
+}
+
+/** Opens a socket; resolves with it, or rejects with the HTTP status of the refused upgrade. */
+function connect(url: string, headers: Record<string, string>): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers });
+    ws.once('open', () => resolve(ws));
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    ws.once('error', reject);
+  });
+}
+
+function nextFrame(ws: WebSocket): Promise<Record<string, unknown>> {
+  return new Promise((resolve) =>
+    ws.once('message', (data) => resolve(JSON.parse(data.toString()))),
+  );
+}
+
+async function ask(ws: WebSocket, frame: unknown): Promise<Record<string, unknown>> {
+  const reply = nextFrame(ws);
+  ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  return reply;
+}
+
+describe('web shell', () => {
+  let workDir: string;
+  let shell: WebShell;
+  let cookie: string;
+  let origin: string;
+
+  beforeAll(async () => {
+    workDir = await mkdtemp(path.join(os.tmpdir(), 'ts-web-shell-'));
+    const staticDir = path.join(workDir, 'renderer');
+    await mkdir(path.join(staticDir, 'assets'), { recursive: true });
+    await writeFile(path.join(staticDir, 'index.html'), '<!doctype html><title>studio</title>');
+    await writeFile(path.join(staticDir, 'assets', 'app.js'), 'console.log(1)');
+    await writeFile(path.join(workDir, 'secret.txt'), 'TOP-SECRET');
+    const paths = resolveStudioPaths({ TRANSFER_STUDIO_DATA: path.join(workDir, 'data') });
+    // Real services; training is not exercised here, so the launcher refuses to start one.
+    const services = createStudioServices({
+      paths,
+      shell: 'web',
+      version: '9.9.9',
+      emit: () => {},
+      launchWorker: () => {
+        throw new Error('no training in the web shell tests');
+      },
+    });
+    shell = await startWebShell({
+      handlers: services.handlers,
+      thumbnails: services.thumbnails,
+      staticDir,
+    });
+    origin = `http://127.0.0.1:${shell.port}`;
+    const login = await rawGet(shell.port, `/?token=${shell.token}`);
+    cookie = String(login.headers['set-cookie']?.[0] ?? '').split(';')[0] ?? '';
+  });
+
+  afterAll(async () => {
+    await shell?.close();
+    await rm(workDir, { recursive: true, force: true });
+  });
+
+  describe('HTTP', () => {
+    it('prints a loopback URL carrying a long random token', () => {
+      expect(shell.url).toBe(`http://127.0.0.1:${shell.port}/?token=${shell.token}`);
+      expect(shell.token.length).toBeGreaterThanOrEqual(32);
+    });
+
+    it('refuses the page without a token, or with a wrong one, and says where to find it', async () => {
+      const none = await rawGet(shell.port, '/');
+      expect(none.status).toBe(401);
+      expect(none.body).toContain('npm run serve');
+      expect((await rawGet(shell.port, '/?token=wrong')).status).toBe(401);
+      expect((await rawGet(shell.port, '/assets/app.js')).status).toBe(401);
+    });
+
+    it('trades the URL token for an HttpOnly SameSite=Strict cookie and drops it from the URL', async () => {
+      const login = await rawGet(shell.port, `/?token=${shell.token}`);
+      expect(login.status).toBe(302);
+      expect(login.headers.location).toBe('/');
+      const setCookie = login.headers['set-cookie']?.[0] ?? '';
+      expect(setCookie).toMatch(/HttpOnly/);
+      expect(setCookie).toMatch(/SameSite=Strict/);
+      const page = await rawGet(shell.port, '/', { cookie });
+      expect(page.status).toBe(200);
+      expect(page.body).toContain('<title>studio</title>');
+      expect(page.headers['content-security-policy']).toContain("default-src 'self'");
+      expect((await rawGet(shell.port, '/assets/app.js', { cookie })).body).toBe('console.log(1)');
+    });
+
+    it('refuses an unexpected Host header even with a valid token (DNS rebinding)', async () => {
+      const rebound = await rawGet(shell.port, '/', { cookie, host: `evil.example:${shell.port}` });
+      expect(rebound.status).toBe(403);
+      expect(rebound.body).toContain('Host');
+      expect(
+        (await rawGet(shell.port, '/', { cookie, host: `localhost:${shell.port}` })).status,
+      ).toBe(200);
+      expect((await rawGet(shell.port, '/', { cookie, host: 'localhost:1' })).status).toBe(403);
+    });
+
+    it('refuses a foreign Origin even with a valid token', async () => {
+      const foreign = await rawGet(shell.port, '/', { cookie, origin: 'http://evil.example' });
+      expect(foreign.status).toBe(403);
+      expect(foreign.body).toContain('evil.example');
+      expect((await rawGet(shell.port, '/', { cookie, origin })).status).toBe(200);
+    });
+
+    it('serves nothing outside the renderer folder', async () => {
+      for (const attempt of [
+        '/../secret.txt',
+        '/%2e%2e/secret.txt',
+        '/..%2fsecret.txt',
+        '/assets/..%5c..%5csecret.txt',
+        '/%00',
+      ]) {
+        const response = await rawGet(shell.port, attempt, { cookie });
+        expect(response.status, attempt).toBeGreaterThanOrEqual(400);
+        expect(response.body).not.toContain('TOP-SECRET');
+      }
+    });
+
+    it('accepts only GET and HEAD', async () => {
+      expect((await rawGet(shell.port, '/', { cookie }, 'POST')).status).toBe(405);
+    });
+
+    it('refuses thumbnail requests shaped like paths before asking the registry', async () => {
+      const attempts = [
+        '/thumbnails/../secret.txt',
+        '/thumbnails/..%2f..%2fsecret.txt',
+        '/thumbnails/%2Fetc%2Fpasswd',
+        '/thumbnails//etc/passwd',
+        '/thumbnails/a/b',
+        '/thumbnails/..',
+        '/thumbnails/C:%5Cwindows',
+      ];
+      for (const attempt of attempts) {
+        const response = await rawGet(shell.port, attempt, { cookie });
+        expect(response.status, attempt).toBe(400);
+        expect(response.body).toContain('ids a scan issues');
+      }
+      const unknown = await rawGet(shell.port, '/thumbnails/abc123', { cookie });
+      expect(unknown.status).toBe(404);
+      expect((await rawGet(shell.port, '/thumbnails/abc123')).status).toBe(401);
+    });
+  });
+
+  describe('WebSocket', () => {
+    const wsUrl = () => `ws://127.0.0.1:${shell.port}/ws`;
+
+    it('refuses a connection without a token', async () => {
+      await expect(connect(wsUrl(), { origin })).rejects.toThrow('HTTP 401');
+      await expect(connect(`${wsUrl()}?token=nope`, { origin })).rejects.toThrow('HTTP 401');
+    });
+
+    it('refuses a connection from a foreign Origin, even with the token', async () => {
+      await expect(connect(wsUrl(), { origin: 'http://evil.example', cookie })).rejects.toThrow(
+        'HTTP 403',
+      );
+      await expect(connect(`${wsUrl()}?token=${shell.token}`, { origin: 'null' })).rejects.toThrow(
+        'HTTP 403',
+      );
+    });
+
+    it('answers requests with the real services and relays events', async () => {
+      const ws = await connect(wsUrl(), { origin, cookie });
+      const info = await ask(ws, { type: 'request', id: 7, channel: 'app:info', payload: {} });
+      expect(info).toMatchObject({
+        type: 'response',
+        id: 7,
+        ok: true,
+        result: { shell: 'web', version: '9.9.9' },
+      });
+      const event = nextFrame(ws);
+      shell.emit('datasets:scan-progress', { phase: 'listing', done: 3 });
+      expect(await event).toEqual({
+        type: 'event',
+        event: 'datasets:scan-progress',
+        payload: { phase: 'listing', done: 3 },
+      });
+      ws.close();
+    });
+
+    it('answers invalid messages with clear errors and keeps the connection', async () => {
+      const ws = await connect(`${wsUrl()}?token=${shell.token}`, { origin });
+      const notJson = await ask(ws, '{oops');
+      expect(notJson).toMatchObject({ ok: false, id: null, error: { code: 'invalid-request' } });
+      expect((notJson.error as { message: string }).message).toContain('not valid JSON');
+
+      const malformed = await ask(ws, { type: 'request', id: 'a1' });
+      expect(malformed).toMatchObject({ ok: false, id: 'a1', error: { code: 'invalid-request' } });
+      expect((malformed.error as { message: string }).message).toContain('channel');
+
+      const unknown = await ask(ws, { type: 'request', id: 2, channel: 'fs:delete', payload: {} });
+      expect((unknown.error as { message: string }).message).toContain('Unknown request channel');
+
+      const badPayload = await ask(ws, {
+        type: 'request',
+        id: 3,
+        channel: 'datasets:scan',
+        payload: { paths: [] },
+      });
+      expect(badPayload).toMatchObject({ ok: false, id: 3, error: { code: 'invalid-request' } });
+      expect((badPayload.error as { issues: string[] }).issues.join()).toContain('paths');
+
+      const stillAlive = await ask(ws, {
+        type: 'request',
+        id: 4,
+        channel: 'app:info',
+        payload: {},
+      });
+      expect(stillAlive).toMatchObject({ ok: true, id: 4 });
+      ws.close();
+    });
+  });
+});
