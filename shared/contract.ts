@@ -98,6 +98,11 @@ export const eventSchemas = {
     done: z.number().int().nonnegative(),
     total: z.number().int().nonnegative().optional(),
   }),
+  /**
+   * Folders the user chose with the native menu's "Add folder…" (Electron only); the UI
+   * adds them exactly like dropped folders.
+   */
+  'app:folders-chosen': z.object({ paths: z.array(z.string().min(1)).min(1) }),
 } as const;
 
 export type RequestChannel = keyof typeof requestSchemas;
