@@ -26,6 +26,8 @@ export const ProblemKind = z.enum([
   'class-imbalance',
   'few-images',
   'too-few-classes',
+  /** Images lying outside any class folder (they have no label). */
+  'outside-class',
 ]);
 export type ProblemKind = z.infer<typeof ProblemKind>;
 
@@ -38,6 +40,8 @@ export const DatasetProblem = z.object({
   message: z.string(),
   /** What the user can do about it. */
   action: z.string(),
+  /** True when the file is left out of training because of this problem. */
+  excluded: z.boolean().optional(),
 });
 export type DatasetProblem = z.infer<typeof DatasetProblem>;
 
@@ -46,6 +50,8 @@ export const ClassSummary = z.object({
   count: z.number().int().nonnegative(),
   trainCount: z.number().int().nonnegative(),
   valCount: z.number().int().nonnegative(),
+  /** Images in a test folder: listed, never used for training. */
+  testCount: z.number().int().nonnegative().optional(),
   /** Opaque thumbnail ids issued by the scan (never paths). */
   thumbnails: z.array(z.string()),
 });
@@ -65,8 +71,12 @@ export const DatasetSummary = z.object({
     valRatio: z.number().min(0).max(0.9),
     train: z.number().int().nonnegative(),
     val: z.number().int().nonnegative(),
+    /** Images in test folders: listed, never used for training. */
+    test: z.number().int().nonnegative().optional(),
   }),
   problems: z.array(DatasetProblem),
+  /** Files the user excluded (absolute paths), so the UI can offer to include them again. */
+  excluded: z.array(z.string()).optional(),
   /** True when at least two classes have usable images. */
   trainable: z.boolean(),
   fingerprint: z.string(),

@@ -3,14 +3,27 @@ import type { DatasetSummary } from '../../../shared/domain';
 /** One image file the scan found usable, with its class and split. */
 export interface DatasetFile {
   path: string;
+  /** Path below its root folder, '/'-separated (stable when the dataset moves). */
+  rel: string;
   className: string;
   split: 'train' | 'val';
+  /** Size in bytes and modification time at scan time (cache keys for later stages). */
+  size: number;
+  mtimeMs: number;
 }
 
 export interface ScannedDataset {
   summary: DatasetSummary;
   /** Usable files only (problem files and exclusions left out), in a stable order. */
   files: DatasetFile[];
+  /** Files of test folders: listed and counted, never used for training. */
+  testFiles: { path: string; className: string }[];
+}
+
+export interface ScanProgress {
+  phase: 'listing' | 'checking';
+  done: number;
+  total?: number;
 }
 
 export interface ScanOptions {
@@ -18,7 +31,11 @@ export interface ScanOptions {
   valRatio?: number;
   seed?: number;
   signal?: AbortSignal;
-  onProgress?: (progress: { phase: 'listing' | 'checking'; done: number; total?: number }) => void;
+  onProgress?: (progress: ScanProgress) => void;
   /** Issues opaque ids for thumbnails; when absent, summaries carry no thumbnails. */
   thumbnails?: { issue(filePath: string): string };
+  /** Absolute paths the user excluded from this dataset (see ExclusionStore). */
+  exclusions?: Iterable<string>;
+  /** Thumbnails issued per class (default 4). */
+  thumbnailsPerClass?: number;
 }
