@@ -1,14 +1,207 @@
-import type { CatalogItem, ModelInfo, ModelRef } from '../../../shared/domain';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { catalog, findCatalogEntry } from '../../../shared/catalog';
+import type {
+  CatalogEntry,
+  CatalogItem,
+  LayerInfo,
+  ModelInfo,
+  ModelRef,
+} from '../../../shared/domain';
+import { ServiceError } from '../service-error';
+import { readModelJson } from './model-files';
 import type { ResolvedModel } from './model-types';
+import { declaredInputSize, findLayerPathInTopology } from './topology';
 
-export async function listCatalog(_modelsDirs: string[]): Promise<CatalogItem[]> {
-  throw new Error('listCatalog: not implemented yet');
+/** MobileNet-style inputs, assumed for models the catalog does not describe. */
+const DEFAULT_PREPROCESSING = { scale: 1 / 127.5, offset: -1 } as const;
+
+async function hasModelJson(dir: string): Promise<boolean> {
+  try {
+    return (await fs.stat(path.join(dir, 'model.json'))).isFile();
+  } catch {
+    return false;
+  }
 }
 
-export async function resolveModel(_ref: ModelRef, _modelsDirs: string[]): Promise<ResolvedModel> {
-  throw new Error('resolveModel: not implemented yet');
+/** First folder among modelsDirs × entry.localDirNames that holds a model.json. */
+async function findLocalDir(
+  entry: CatalogEntry,
+  modelsDirs: string[],
+): Promise<string | undefined> {
+  for (const modelsDir of modelsDirs) {
+    for (const name of entry.localDirNames) {
+      const dir = path.join(modelsDir, name);
+      if (await hasModelJson(dir)) return dir;
+    }
+  }
+  return undefined;
 }
 
-export async function inspectModel(_model: ResolvedModel, _featureLayer?: string): Promise<ModelInfo> {
-  throw new Error('inspectModel: not implemented yet');
+/** The catalog, each entry with the folder it was found in on this machine (if any). */
+export async function listCatalog(modelsDirs: string[]): Promise<CatalogItem[]> {
+  return Promise.all(
+    catalog.map(async (entry) => {
+      const localDir = await findLocalDir(entry, modelsDirs);
+      return localDir ? { ...entry, localDir } : { ...entry };
+    }),
+  );
+}
+
+/**
+ * Turns a model reference into a folder on disk and what training needs to know about it. A
+ * catalog id is looked up in the models folders; a path is used as given (a folder holding
+ * model.json, or the model.json itself).
+ */
+export async function resolveModel(ref: ModelRef, modelsDirs: string[]): Promise<ResolvedModel> {
+  if ('catalogId' in ref) {
+    const entry = findCatalogEntry(ref.catalogId);
+    if (!entry) {
+      throw new ServiceError(
+        'not-found',
+        `Unknown base model "${ref.catalogId}". Known models: ${catalog.map((e) => e.id).join(', ')}.`,
+      );
+    }
+    const dir = await findLocalDir(entry, modelsDirs);
+    if (!dir) {
+      const places = modelsDirs.length ? modelsDirs.join(', ') : '(no models folder configured)';
+      throw new ServiceError(
+        'not-found',
+        `${entry.name} is not on this machine. The studio looked for a folder named ` +
+          `${entry.localDirNames.map((n) => `"${n}"`).join(' or ')} holding model.json in: ${places}. ` +
+          `Download it from ${entry.url} (model.json and its weight files) into one of those ` +
+          'folders, or set TRANSFER_STUDIO_MODELS to a folder that holds it.',
+      );
+    }
+    return fromEntry(ref, entry, dir);
+  }
+  const dir = await modelDirOfPath(ref.path);
+  const entry = catalog.find((e) => e.localDirNames.includes(path.basename(dir)));
+  if (entry) return fromEntry(ref, entry, dir);
+  return fromUnknownModel(ref, dir);
+}
+
+async function modelDirOfPath(given: string): Promise<string> {
+  const resolved = path.resolve(given);
+  let stat;
+  try {
+    stat = await fs.stat(resolved);
+  } catch {
+    throw new ServiceError('not-found', `There is no file or folder at ${resolved}.`);
+  }
+  const dir =
+    stat.isFile() && path.basename(resolved) === 'model.json' ? path.dirname(resolved) : resolved;
+  if (!(await hasModelJson(dir))) {
+    throw new ServiceError(
+      'not-found',
+      `${dir} holds no model.json. Choose the folder of a TF.js layers model (model.json and its weight files).`,
+    );
+  }
+  return dir;
+}
+
+async function fromEntry(ref: ModelRef, entry: CatalogEntry, dir: string): Promise<ResolvedModel> {
+  // The same base can sit flat in its own folder or nested in an export (Teachable Machine),
+  // so where the feature layer lives is read from this folder's model.json.
+  const json = await readModelJson(dir);
+  const nestedBase =
+    findLayerPathInTopology(json.modelTopology, entry.featureLayer) ?? entry.nestedBase ?? [];
+  return {
+    ref,
+    name: entry.name,
+    dir,
+    entry,
+    inputSize: [entry.inputSize, entry.inputSize],
+    preprocessing: { ...entry.preprocessing },
+    featureLayer: entry.featureLayer,
+    nestedBase,
+  };
+}
+
+async function fromUnknownModel(ref: ModelRef, dir: string): Promise<ResolvedModel> {
+  const { loadLayersModelFromDir, proposeFeatureLayer } = await import('./load-layers-model');
+  const json = await readModelJson(dir);
+  const model = await loadLayersModelFromDir(dir);
+  try {
+    const proposal = proposeFeatureLayer(model);
+    if (!proposal) {
+      throw new ServiceError(
+        'invalid-request',
+        `The model in ${dir} has no convolutional layer with a spatial output to cut at, so it ` +
+          'cannot serve as an image base model.',
+      );
+    }
+    return {
+      ref,
+      name: path.basename(dir),
+      dir,
+      inputSize: declaredInputSize(json.modelTopology) ?? [224, 224],
+      preprocessing: (await readExportedPreprocessing(dir)) ?? { ...DEFAULT_PREPROCESSING },
+      featureLayer: proposal.featureLayer,
+      nestedBase: proposal.nestedBase,
+    };
+  } finally {
+    model.dispose();
+  }
+}
+
+/** A model exported by the studio says how its inputs are scaled in metadata.json. */
+async function readExportedPreprocessing(
+  dir: string,
+): Promise<{ scale: number; offset: number } | undefined> {
+  try {
+    const metadata = JSON.parse(await fs.readFile(path.join(dir, 'metadata.json'), 'utf8')) as {
+      preprocessing?: { scale?: unknown; offset?: unknown };
+    };
+    const { scale, offset } = metadata.preprocessing ?? {};
+    return typeof scale === 'number' && typeof offset === 'number' ? { scale, offset } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The layers of a model's base from its input to the feature layer, with output shapes and
+ * parameter counts as TF.js counts them. Builds the model on the CPU backend of this process;
+ * nothing is computed, so it is quick even in the main process.
+ */
+export async function inspectModel(
+  model: ResolvedModel,
+  featureLayer?: string,
+): Promise<ModelInfo> {
+  const { loadBaseModel, singleOutputShape } = await import('./load-layers-model');
+  const loaded = await loadBaseModel(model.dir, {
+    nestedBase: model.nestedBase,
+    featureLayer: featureLayer ?? model.featureLayer,
+  });
+  try {
+    const layers: LayerInfo[] = loaded.cut.layers.map((layer, index) => {
+      // Count what unfreezing the layer would train, whatever flag the file stored.
+      layer.trainable = true;
+      const count = (weights: { shape: readonly (number | null)[] }[]) =>
+        weights.reduce((sum, w) => sum + w.shape.reduce<number>((p, d) => p * (d ?? 1), 1), 0);
+      return {
+        index,
+        name: layer.name,
+        className: layer.getClassName(),
+        outputShape: singleOutputShape(layer) ?? [],
+        params: layer.countParams(),
+        trainableParams: count(layer.trainableWeights),
+        isBatchNorm: layer.getClassName() === 'BatchNormalization',
+        hasWeights: layer.weights.length > 0,
+      };
+    });
+    return {
+      ref: model.ref,
+      name: model.name,
+      dir: model.dir,
+      inputSize: model.inputSize,
+      featureLayer: loaded.featureLayer,
+      featureShape: [...(loaded.cut.outputs[0]!.shape as (number | null)[])],
+      totalParams: loaded.cut.countParams(),
+      layers,
+    };
+  } finally {
+    loaded.model.dispose();
+  }
 }

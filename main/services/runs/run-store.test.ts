@@ -1,0 +1,130 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TrainConfig } from '../../../shared/domain';
+import { ServiceError } from '../service-error';
+import { RUN_FILES, readRunSummary } from './run-files';
+import { RunStore } from './run-store';
+
+const config = TrainConfig.parse({
+  datasetRoots: ['/data/ants-bees'],
+  model: { catalogId: 'mobilenet_v1_0.25_224' },
+  freeze: { mode: 'feature-extractor', trainableLayers: [] },
+  epochs: 3,
+  learningRate: 0.001,
+  batchSize: 16,
+});
+
+let runsDir: string;
+let store: RunStore;
+beforeEach(async () => {
+  runsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-runs-'));
+  store = new RunStore(path.join(runsDir, 'runs'));
+});
+afterEach(async () => {
+  await fs.rm(runsDir, { recursive: true, force: true });
+});
+
+function epochLine(epoch: number, valAccuracy: number): string {
+  return JSON.stringify({
+    type: 'epoch',
+    time: new Date().toISOString(),
+    epoch,
+    trainLoss: 0.5,
+    trainAccuracy: 0.8,
+    valLoss: 0.4,
+    valAccuracy,
+    learningRate: 0.001,
+    imagesPerSecond: 100,
+    elapsedMs: 1000 * epoch,
+    etaMs: 0,
+  });
+}
+
+describe('RunStore', () => {
+  it('creates a run folder with config.json and a running summary', async () => {
+    const run = await store.create(config, { baseModel: 'MobileNet v1', labels: ['ants', 'bees'] });
+    expect(run).toMatchObject({ status: 'running', epochsPlanned: 3, epochsDone: 0 });
+    expect(run.dir).toBe(store.dirOf(run.id));
+    expect(JSON.parse(await fs.readFile(path.join(run.dir, RUN_FILES.config), 'utf8'))).toEqual(
+      config,
+    );
+    expect(await readRunSummary(run.dir)).toEqual(run);
+    expect(await store.list()).toEqual([run]);
+  });
+
+  it('reads epochs back from metrics.jsonl, ignoring batch points and a cut-off last line', async () => {
+    const run = await store.create(config, { baseModel: 'm', labels: ['a', 'b'] });
+    const batch = JSON.stringify({
+      type: 'batch',
+      time: 'now',
+      epoch: 1,
+      batch: 1,
+      batches: 2,
+      loss: 1,
+      accuracy: 0.5,
+    });
+    await fs.writeFile(
+      path.join(run.dir, RUN_FILES.metrics),
+      `${batch}\n${epochLine(1, 0.7)}\n${epochLine(2, 0.9)}\n{"type":"epo`,
+    );
+    const { epochs } = await store.get(run.id);
+    expect(epochs.map((e) => [e.epoch, e.valAccuracy])).toEqual([
+      [1, 0.7],
+      [2, 0.9],
+    ]);
+  });
+
+  it('shows a run left running by a studio process that is gone as failed, keeping its epochs', async () => {
+    const run = await store.create(config, { baseModel: 'm', labels: ['a', 'b'] });
+    await fs.appendFile(path.join(run.dir, RUN_FILES.metrics), `${epochLine(1, 0.75)}\n`);
+    // A process id that cannot be alive: the owner crashed.
+    const owner = JSON.parse(await fs.readFile(path.join(run.dir, RUN_FILES.owner), 'utf8'));
+    await fs.writeFile(
+      path.join(run.dir, RUN_FILES.owner),
+      JSON.stringify({ ...owner, pid: 2 ** 22 + 7 }),
+    );
+    const [listed] = await store.list();
+    expect(listed).toMatchObject({ status: 'failed', epochsDone: 1, finalValAccuracy: 0.75 });
+    expect(listed!.error).toMatch(/stopped while this run was training/);
+    // Recorded once, on disk.
+    expect((await readRunSummary(run.dir)).status).toBe('failed');
+  });
+
+  it('keeps a run owned by this live process running', async () => {
+    const run = await store.create(config, { baseModel: 'm', labels: ['a', 'b'] });
+    expect((await store.get(run.id)).summary.status).toBe('running');
+  });
+
+  it('refuses ids that are not run ids, so no path can escape the runs folder', () => {
+    for (const bad of ['..', '../etc', '20250102-134501-a1b2c3/../../x', '', 'a/b']) {
+      expect(() => store.dirOf(bad)).toThrow(ServiceError);
+    }
+  });
+
+  it('answers not-found for an unknown run and lists nothing when the folder is absent', async () => {
+    expect(await store.list()).toEqual([]);
+    await expect(store.get('20250102-134501-a1b2c3')).rejects.toMatchObject({ code: 'not-found' });
+  });
+
+  it('records a forced end without losing what the worker wrote', async () => {
+    const run = await store.create(config, { baseModel: 'm', labels: ['a', 'b'] });
+    await fs.appendFile(
+      path.join(run.dir, RUN_FILES.metrics),
+      `${epochLine(1, 0.6)}\n${epochLine(2, 0.8)}\n`,
+    );
+    const ended = await store.finishWithoutWorker(
+      run.id,
+      'failed',
+      'worker crashed (exit code 134)',
+    );
+    expect(ended).toMatchObject({
+      status: 'failed',
+      error: 'worker crashed (exit code 134)',
+      epochsDone: 2,
+      bestValAccuracy: 0.8,
+    });
+    expect(ended.finishedAt).toBeDefined();
+  });
+});
