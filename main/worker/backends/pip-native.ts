@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
+import { firstLine } from './backend-loader';
 
 /**
  * The native TensorFlow backend built by scripts/build-native-tf: @tensorflow/tfjs-node's N-API
@@ -74,6 +75,8 @@ export async function loadPipNative(options: PipNativeOptions = {}): Promise<Pip
     return { ok: false, detail: `not built: no native TensorFlow build in ${dir}`, fix: BUILD_FIX };
   }
   const load = createRequire(path.join(dir, 'loader.js'));
+  // A --cuda build would otherwise reserve all GPU memory up front (read when TF opens the GPU).
+  process.env.TF_FORCE_GPU_ALLOW_GROWTH ??= 'true';
   try {
     // Linking the binding first turns a moved or deleted venv into a clear dlopen message,
     // before tfjs-node registers anything with tfjs-core.
@@ -125,9 +128,4 @@ function isProjectRoot(dir: string): boolean {
 function moduleDir(): string {
   // The bundled worker is CommonJS (dist/main); under Vitest the module runner defines it too.
   return typeof __dirname === 'string' ? __dirname : process.cwd();
-}
-
-function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0] ?? message;
 }
