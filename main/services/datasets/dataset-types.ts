@@ -1,4 +1,6 @@
 import type { DatasetSummary } from '../../../shared/domain';
+import type { CheckCache } from './check-cache';
+import type { CheckLimits } from './check-image';
 
 /** One image file the scan found usable, with its class and split. */
 export interface DatasetFile {
@@ -38,4 +40,12 @@ export interface ScanOptions {
   exclusions?: Iterable<string>;
   /** Thumbnails issued per class (default 4). */
   thumbnailsPerClass?: number;
+  /** Run the doctor's checking phase (default true); false lists files without decoding. */
+  check?: boolean;
+  /** Doctor thresholds (min side, max pixels, max bytes); defaults in check-image.ts. */
+  limits?: Partial<CheckLimits>;
+  /** Where doctor results are remembered between scans (default: one per process). */
+  cache?: CheckCache;
+  /** Files checked at once (default: twice the cores, 2 to 8). */
+  concurrency?: number;
 }
