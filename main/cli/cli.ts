@@ -1,1 +1,76 @@
-// placeholder entry point; implemented by its owner
+/**
+ * `transfer-studio` — the command-line interface over the same services as the app.
+ * Each command prints a readable report, or machine-readable JSON with --json.
+ */
+import { runDoctorCommand } from './commands/doctor';
+import { runExportCommand } from './commands/export';
+import { runLayersCommand } from './commands/layers';
+import { runModelsCommand } from './commands/models';
+import { runScanCommand } from './commands/scan';
+import { runTrainCommand } from './commands/train';
+import { CliUsageError } from './parse-args';
+
+const usage = `Transfer Studio — train image classifiers by transfer learning.
+
+Usage:
+  transfer-studio doctor [--json]                  which TF.js backends load and why others don't
+  transfer-studio scan <dir>... [--json]           dataset summary: classes, counts, split, problems
+  transfer-studio models [--json]                  base models in the catalog and where they are found
+  transfer-studio layers <model> [--json]          layers of a base model (catalog id or folder)
+  transfer-studio train <dir>... --model <model> --epochs N --out <runDir> [options] [--json]
+      --learning-rate X (0.001)  --batch-size N (32)  --val-split X (0.2)  --dropout X (0.2)
+      --seed N (42)  --backend auto|tensorflow-gpu|tensorflow|wasm|cpu  --name TEXT
+  transfer-studio export <runDir> --format tfjs --out <dir> [--force] [--json]
+
+Environment:
+  TRANSFER_STUDIO_MODELS   folder(s) of local base models (e.g. ../shared/fixtures/models)
+  TRANSFER_STUDIO_DATA     data folder (runs, cache); default ~/.transfer-studio
+  TRANSFER_STUDIO_BACKEND  force a TF.js backend in the training worker
+`;
+
+const commands: Record<string, (args: string[]) => Promise<number>> = {
+  doctor: runDoctorCommand,
+  scan: runScanCommand,
+  models: runModelsCommand,
+  layers: runLayersCommand,
+  train: runTrainCommand,
+  export: runExportCommand,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage);
+    return name ? 0 : 1;
+  }
+  if (name === '--version') {
+    const { packageVersion } = await import('./cli-context');
+    process.stdout.write(`${packageVersion()}\n`);
+    return 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`Unknown command "${name}".\n\n${usage}`);
+    return 2;
+  }
+  try {
+    return await command(rest);
+  } catch (error) {
+    if (error instanceof CliUsageError) {
+      process.stderr.write(`${error.message}\n\nRun "transfer-studio --help" for usage.\n`);
+      return 2;
+    }
+    process.stderr.write(`Error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`${String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,26 @@
+import { createCliContext, formatTable, printJson } from '../cli-context';
+import { parseCommandArgs, request } from '../parse-args';
+
+export async function runDoctorCommand(args: string[]): Promise<number> {
+  const { values } = parseCommandArgs(args, { json: { type: 'boolean', default: false } });
+  const ctx = createCliContext();
+  const report = await request(ctx, 'diagnostics:backends', {});
+  if (values.json) {
+    printJson(report);
+    return 0;
+  }
+  process.stdout.write(`Training backend: ${report.description}\n`);
+  process.stdout.write(`TensorFlow.js ${report.tfjsVersion}\n\n`);
+  const rows = report.attempts.map((attempt) => [
+    attempt.name,
+    attempt.ok ? 'loads' : 'unavailable',
+    attempt.name === report.chosen ? `${attempt.detail} (chosen)` : attempt.detail,
+  ]);
+  process.stdout.write(`${formatTable(['backend', 'status', 'detail'], rows)}\n`);
+  const fixes = report.attempts.filter((attempt) => !attempt.ok && attempt.fix);
+  if (fixes.length) {
+    process.stdout.write('\nHow to get a faster backend:\n');
+    for (const attempt of fixes) process.stdout.write(`  ${attempt.name}: ${attempt.fix}\n`);
+  }
+  return 0;
+}
