@@ -108,6 +108,27 @@ describe('RunStore', () => {
     await expect(store.get('20250102-134501-a1b2c3')).rejects.toMatchObject({ code: 'not-found' });
   });
 
+  it('places a run at an explicit folder, finds it by id, and refuses a non-empty one', async () => {
+    const dir = path.join(runsDir, 'out', 'my-run');
+    const run = await store.create(config, { baseModel: 'm', labels: ['a', 'b'], dir });
+    expect(run.dir).toBe(dir);
+    expect((await store.get(run.id)).summary.dir).toBe(dir);
+    await expect(
+      store.create(config, { baseModel: 'm', labels: ['a', 'b'], dir }),
+    ).rejects.toMatchObject({
+      code: 'conflict',
+    });
+    // Placed under runsDir with a name of its own: listed, and found by a fresh store too.
+    const inside = await store.create(config, {
+      baseModel: 'm',
+      labels: ['a', 'b'],
+      dir: path.join(store.runsDir, 'named-run'),
+    });
+    const fresh = new RunStore(store.runsDir);
+    expect((await fresh.list()).map((r) => r.id)).toEqual([inside.id]);
+    expect((await fresh.get(inside.id)).summary.dir).toBe(inside.dir);
+  });
+
   it('records a forced end without losing what the worker wrote', async () => {
     const run = await store.create(config, { baseModel: 'm', labels: ['a', 'b'] });
     await fs.appendFile(
@@ -115,7 +136,7 @@ describe('RunStore', () => {
       `${epochLine(1, 0.6)}\n${epochLine(2, 0.8)}\n`,
     );
     const ended = await store.finishWithoutWorker(
-      run.id,
+      run.dir,
       'failed',
       'worker crashed (exit code 134)',
     );

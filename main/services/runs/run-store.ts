@@ -25,18 +25,41 @@ const Owner = z.object({ pid: z.number().int(), hostname: z.string(), startedAt:
  * not (crash, kill).
  */
 export class RunStore {
+  /** Folders of runs created at an explicit place (CLI --out), by id. */
+  private readonly placed = new Map<string, string>();
+
   constructor(readonly runsDir: string) {}
 
+  /**
+   * Creates a run folder. `meta.dir` puts it at an exact location (the CLI's --out), which must
+   * not exist yet or be empty, instead of a new folder under runsDir; such a run is still found
+   * by this store, and listed if it lies directly under runsDir.
+   */
   async create(
     config: TrainConfig,
-    meta: { baseModel: string; labels: string[] },
+    meta: { baseModel: string; labels: string[]; dir?: string },
   ): Promise<RunSummary> {
-    await fs.mkdir(this.runsDir, { recursive: true });
     const startedAt = new Date();
     const id = newRunId(startedAt);
-    const dir = this.dirOf(id);
-    // mkdir without recursive fails on an existing folder: two runs never share one.
-    await fs.mkdir(dir);
+    let dir: string;
+    if (meta.dir) {
+      dir = path.resolve(meta.dir);
+      await fs.mkdir(path.dirname(dir), { recursive: true });
+      const existing = await fs.readdir(dir).catch(() => undefined);
+      if (existing?.length) {
+        throw new ServiceError(
+          'conflict',
+          `${dir} already exists and is not empty; choose a new folder for the run.`,
+        );
+      }
+      await fs.mkdir(dir, { recursive: true });
+      this.placed.set(id, dir);
+    } else {
+      await fs.mkdir(this.runsDir, { recursive: true });
+      dir = this.dirOf(id);
+      // mkdir without recursive fails on an existing folder: two runs never share one.
+      await fs.mkdir(dir);
+    }
     const summary: RunSummary = {
       id,
       dir,
@@ -70,20 +93,20 @@ export class RunStore {
       throw error;
     }
     const summaries: RunSummary[] = [];
-    for (const name of names.filter(isRunId).sort().reverse()) {
+    for (const name of names) {
+      const dir = path.join(this.runsDir, name);
       try {
-        summaries.push(await this.reconcile(await readRunSummary(this.dirOf(name))));
+        summaries.push(await this.reconcile(await this.readAt(dir)));
       } catch {
-        // A folder being created, or damaged by hand: not listable, and not worth failing the list.
+        // Not a run, a folder being created, or one damaged by hand: not worth failing the list.
       }
     }
-    return summaries;
+    return summaries.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
   }
 
   async get(runId: string): Promise<{ summary: RunSummary; epochs: EpochMetrics[] }> {
-    const dir = this.dirOf(runId);
     const summary = await this.readSummary(runId);
-    const epochs = epochsOf(await readMetricsLines(dir));
+    const epochs = epochsOf(await readMetricsLines(summary.dir));
     return { summary: await this.reconcile(summary), epochs };
   }
 
@@ -91,9 +114,12 @@ export class RunStore {
   async readSummary(runId: string): Promise<RunSummary> {
     const dir = this.dirOf(runId);
     try {
-      return await readRunSummary(dir);
+      return await this.readAt(dir);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        // A run placed under runsDir with a name of its own (CLI --out) by another process.
+        const found = (await this.list()).find((summary) => summary.id === runId);
+        if (found) return found;
         throw new ServiceError('not-found', `No run ${runId} in ${this.runsDir}.`);
       }
       throw new ServiceError(
@@ -105,26 +131,25 @@ export class RunStore {
     }
   }
 
-  /** Merges `patch` into run.json (atomically) and returns the new summary. */
-  async update(runId: string, patch: Partial<RunSummary>): Promise<RunSummary> {
-    const summary = { ...(await this.readSummary(runId)), ...patch };
-    await writeRunSummary(this.dirOf(runId), summary);
-    return summary;
+  /** run.json of the run in `dir`, its `dir` set to where it actually is (folders can move). */
+  private async readAt(dir: string): Promise<RunSummary> {
+    return { ...(await readRunSummary(dir)), dir };
   }
 
   /**
-   * Records that a run ended without its worker saying so (crash, kill, cancel by force). The
-   * epochs already in metrics.jsonl stay; the summary counts them.
+   * Records that the run in `runDir` ended without its worker saying so (crash, kill, cancel by
+   * force). The epochs already in metrics.jsonl stay; the summary counts them.
    */
   async finishWithoutWorker(
-    runId: string,
+    runDir: string,
     status: 'failed' | 'cancelled',
     reason: string,
   ): Promise<RunSummary> {
-    const current = await this.readSummary(runId);
-    const epochs = epochsOf(await readMetricsLines(this.dirOf(runId)));
+    const current = await this.readAt(runDir);
+    const epochs = epochsOf(await readMetricsLines(runDir));
     const finishedAt = new Date();
-    return this.update(runId, {
+    const summary: RunSummary = {
+      ...current,
       status,
       finishedAt: finishedAt.toISOString(),
       durationMs: Math.max(0, finishedAt.getTime() - Date.parse(current.startedAt)),
@@ -136,10 +161,15 @@ export class RunStore {
           }
         : {}),
       ...(status === 'failed' ? { error: reason } : {}),
-    });
+    };
+    await writeRunSummary(runDir, summary);
+    return summary;
   }
 
-  /** Folder of a run id; refuses ids that are not plain run ids (no traversal). */
+  /**
+   * Folder of a run id under runsDir (or where create() placed it); refuses ids that are not
+   * plain run ids, so no request can reach outside the runs folder.
+   */
   dirOf(runId: string): string {
     if (!isRunId(runId)) {
       throw new ServiceError(
@@ -147,7 +177,7 @@ export class RunStore {
         `"${runId}" is not a run id (expected the form 20250102-134501-a1b2c3).`,
       );
     }
-    return path.join(this.runsDir, runId);
+    return this.placed.get(runId) ?? path.join(this.runsDir, runId);
   }
 
   /**
@@ -156,7 +186,7 @@ export class RunStore {
    */
   private async reconcile(summary: RunSummary): Promise<RunSummary> {
     if (summary.status !== 'running') return summary;
-    const dir = this.dirOf(summary.id);
+    const dir = summary.dir;
     let owner: z.infer<typeof Owner> | undefined;
     try {
       owner = Owner.parse(JSON.parse(await fs.readFile(path.join(dir, RUN_FILES.owner), 'utf8')));
@@ -165,7 +195,7 @@ export class RunStore {
     }
     if (owner && (owner.hostname !== os.hostname() || isProcessAlive(owner.pid))) return summary;
     return this.finishWithoutWorker(
-      summary.id,
+      dir,
       'failed',
       'The studio stopped while this run was training (it quit or crashed), so the run did not ' +
         'finish. The epochs completed before that are kept; start a new run to train again.',
