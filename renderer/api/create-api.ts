@@ -1,0 +1,29 @@
+import type { StudioApi } from '../../shared/studio-api';
+import { createWebSocketApi, webSocketUrlFor, type ConnectionState } from './ws-client';
+
+declare global {
+  interface Window {
+    /** Exposed by the Electron preload; absent in a browser. */
+    studio?: StudioApi;
+  }
+}
+
+export interface ConnectedApi {
+  api: StudioApi;
+  /** Connection changes of the WebSocket; Electron's IPC is always connected. */
+  onConnectionChange(listener: (state: ConnectionState) => void): () => void;
+}
+
+/** Picks the transport: the preload's API inside Electron, the WebSocket in a browser. */
+export function createStudioApi(): ConnectedApi {
+  if (window.studio) {
+    return { api: window.studio, onConnectionChange: (listener) => (listener('open'), () => {}) };
+  }
+  const api = createWebSocketApi({
+    url: webSocketUrlFor(window.location),
+    httpBase: window.location.href,
+  });
+  return { api, onConnectionChange: api.onConnectionChange };
+}
+
+export type { ConnectionState };

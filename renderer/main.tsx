@@ -1,0 +1,35 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { config as configureZod } from 'zod';
+import { createStudioApi } from './api/create-api';
+import { App } from './app';
+import { connectBridge } from './store/bridge';
+import { StudioProvider } from './store/store-context';
+import { createStudioStore } from './store/studio-store';
+import './styles/app.css';
+
+// The page's CSP forbids eval; without this zod probes `new Function` and logs a violation.
+configureZod({ jitless: true });
+
+const { api, onConnectionChange } = createStudioApi();
+const store = createStudioStore(api);
+connectBridge(api, store);
+let initialized = false;
+onConnectionChange((state) => {
+  store.getState().setConnection(state);
+  // Load on the first connection only; later reconnects keep what the user already has.
+  if (state === 'open' && !initialized) {
+    initialized = true;
+    void store.getState().initialize();
+  }
+});
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+createRoot(root).render(
+  <StrictMode>
+    <StudioProvider store={store}>
+      <App />
+    </StudioProvider>
+  </StrictMode>,
+);

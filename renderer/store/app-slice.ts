@@ -1,0 +1,51 @@
+import type { ResponseOf } from '../../shared/contract';
+import type { BackendReport } from '../../shared/domain';
+import { errorMessage } from '../api/request-error';
+import type { SliceCreator } from './studio-state';
+
+export type TabId = 'dataset' | 'model' | 'train' | 'export';
+export type ConnectionState = 'connecting' | 'open' | 'closed';
+
+export interface AppSlice {
+  shell: 'electron' | 'web';
+  appInfo: ResponseOf<'app:info'> | null;
+  /** What the worker reports at startup (diagnostics:backends). */
+  backendReport: BackendReport | null;
+  /** The backend the current run actually uses (training:status), which wins when known. */
+  runBackend: string | null;
+  backendError: string | null;
+  activeTab: TabId;
+  connection: ConnectionState;
+  setActiveTab(tab: TabId): void;
+  setConnection(state: ConnectionState): void;
+  setRunBackend(backend: string): void;
+  /** Address of a thumbnail the scan issued (a URL builder, not a request). */
+  thumbnailUrl(thumbnailId: string): string;
+  /** Loads what the app shows from the start: info, backends, catalog, past runs. */
+  initialize(): Promise<void>;
+}
+
+export const createAppSlice: SliceCreator<AppSlice> = (api) => (set, get) => ({
+  shell: api.shell,
+  appInfo: null,
+  backendReport: null,
+  runBackend: null,
+  backendError: null,
+  activeTab: 'dataset',
+  connection: 'connecting',
+  setActiveTab: (tab) => set({ activeTab: tab }),
+  setConnection: (connection) => set({ connection }),
+  setRunBackend: (runBackend) => set({ runBackend }),
+  thumbnailUrl: (thumbnailId) => api.thumbnailUrl(thumbnailId),
+  async initialize() {
+    const info = api.request('app:info', {}).then(
+      (appInfo) => set({ appInfo }),
+      () => {},
+    );
+    const backends = api.request('diagnostics:backends', {}).then(
+      (backendReport) => set({ backendReport, backendError: null }),
+      (error: unknown) => set({ backendError: errorMessage(error) }),
+    );
+    await Promise.all([info, backends, get().loadCatalog(), get().loadRuns()]);
+  },
+});

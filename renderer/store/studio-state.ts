@@ -1,0 +1,16 @@
+import type { StateCreator } from 'zustand';
+import type { StudioApi } from '../../shared/studio-api';
+import type { AppSlice } from './app-slice';
+import type { DatasetSlice } from './dataset-slice';
+import type { ExportSlice } from './export-slice';
+import type { ModelSlice } from './model-slice';
+import type { TrainingSlice } from './training-slice';
+
+/** The whole UI state: one store, built from one slice per screen plus the app slice. */
+export type StudioState = AppSlice & DatasetSlice & ModelSlice & TrainingSlice & ExportSlice;
+
+/** A slice creator that receives the API its actions call. */
+export type SliceCreator<T> = (api: StudioApi) => StateCreator<StudioState, [], [], T>;
+
+/** Status of an async action a screen waits on. */
+export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
