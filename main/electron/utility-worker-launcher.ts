@@ -32,14 +32,16 @@ export function createUtilityWorkerLauncher(options: UtilityWorkerLauncherOption
   launch: WorkerLauncher;
   dispose(): void;
 } {
-  const goneByName = new Map<string, ProcessGoneDetails>();
-  const waitingForGone = new Map<string, () => void>();
+  /** Processes still running or just ended, by service name, with their gone details. */
+  const tracked = new Map<string, { gone?: ProcessGoneDetails; onGone?: () => void }>();
   let launched = 0;
 
   const onGone = (_event: unknown, details: Electron.Details): void => {
-    if (details.type !== 'Utility' || !details.name) return;
-    goneByName.set(details.name, { reason: details.reason, exitCode: details.exitCode });
-    waitingForGone.get(details.name)?.();
+    const entry =
+      details.type === 'Utility' && details.name ? tracked.get(details.name) : undefined;
+    if (!entry) return;
+    entry.gone = { reason: details.reason, exitCode: details.exitCode };
+    entry.onGone?.();
   };
   app.on('child-process-gone', onGone);
 
@@ -61,19 +63,20 @@ export function createUtilityWorkerLauncher(options: UtilityWorkerLauncherOption
     let exited: WorkerExit | null = null;
     let killedByUs = false;
 
+    const entry: { gone?: ProcessGoneDetails; onGone?: () => void } = {};
+    tracked.set(serviceName, entry);
     child.once('exit', (code) => {
       const finish = (): void => {
-        waitingForGone.delete(serviceName);
         if (exited) return;
-        exited = toWorkerExit(code, goneByName.get(serviceName), killedByUs, stderrTail);
-        goneByName.delete(serviceName);
+        tracked.delete(serviceName);
+        exited = toWorkerExit(code, entry.gone, killedByUs, stderrTail);
         for (const listener of exitListeners) listener(exited);
       };
-      if (goneByName.has(serviceName) || killedByUs) {
+      if (entry.gone || killedByUs) {
         finish();
         return;
       }
-      waitingForGone.set(serviceName, finish);
+      entry.onGone = finish;
       setTimeout(finish, GONE_DETAILS_GRACE_MS);
     });
 
