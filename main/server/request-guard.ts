@@ -56,6 +56,18 @@ export class RequestGuard {
         message: `Requests from origin "${origin}" are refused: only the studio's own page may talk to it.`,
       };
     }
+    // Fetch metadata: another site's page (other local ports count as the same site) may
+    // navigate here, but never load from or script against the studio.
+    const site = request.headers['sec-fetch-site'];
+    if (
+      (site === 'cross-site' || site === 'same-site') &&
+      request.headers['sec-fetch-mode'] !== 'navigate'
+    ) {
+      return {
+        status: 403,
+        message: 'Requests from other sites are refused: only the studio page may talk to it.',
+      };
+    }
     return null;
   }
 

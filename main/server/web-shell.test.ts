@@ -153,6 +153,27 @@ describe('web shell', () => {
       expect((await rawGet(shell.port, '/', { cookie, origin })).status).toBe(200);
     });
 
+    it('refuses loads and fetches that fetch metadata marks as coming from another site', async () => {
+      const embedded = await rawGet(shell.port, '/assets/app.js', {
+        cookie,
+        'sec-fetch-site': 'same-site',
+        'sec-fetch-mode': 'no-cors',
+      });
+      expect(embedded.status).toBe(403);
+      const crossFetch = await rawGet(shell.port, '/', {
+        cookie,
+        'sec-fetch-site': 'cross-site',
+        'sec-fetch-mode': 'cors',
+      });
+      expect(crossFetch.status).toBe(403);
+      const own = await rawGet(shell.port, '/assets/app.js', {
+        cookie,
+        'sec-fetch-site': 'same-origin',
+        'sec-fetch-mode': 'no-cors',
+      });
+      expect(own.status).toBe(200);
+    });
+
     it('serves nothing outside the renderer folder', async () => {
       for (const attempt of [
         '/../secret.txt',
