@@ -1,1 +1,93 @@
-// placeholder entry point; implemented by its owner
+/**
+ * Entry point of the training worker process (bundled to dist/main/worker.cjs). It receives
+ * WorkerCommands from its host (validated), runs one job ('train' or 'doctor'), answers with
+ * WorkerMessages, and exits when the job is done or its host goes away.
+ */
+import { describeIssues } from '../../shared/contract';
+import { WorkerCommand, type WorkerMessage } from '../../shared/worker-protocol';
+import { selectBackend } from './backends/backend-chain';
+import { CancelSignal } from './training/cancel-signal';
+import { runTrainJob } from './training/train-job';
+import { createWorkerTransport, type WorkerTransport } from './transport';
+
+/** Messages also posted on the stream port (the live view), when the host gave one. */
+const STREAMED = new Set<WorkerMessage['type']>(['batch', 'epoch', 'phase', 'backend', 'done']);
+
+function main(transport: WorkerTransport): void {
+  const cancel = new CancelSignal();
+  let busy = false;
+
+  const emit = (message: WorkerMessage): void => {
+    void transport.send(message);
+    if (STREAMED.has(message.type)) transport.stream(message);
+  };
+
+  /** Sends the last message and exits once it is on its way. */
+  const finish = async (message: WorkerMessage, code: number): Promise<void> => {
+    if (STREAMED.has(message.type)) transport.stream(message);
+    await transport.send(message);
+    // A utility process's parentPort gives no delivery callback: leave it a moment to flush.
+    setTimeout(() => process.exit(code), transport.kind === 'fork' ? 0 : 200);
+  };
+
+  transport.onMessage((raw) => {
+    const parsed = WorkerCommand.safeParse(raw);
+    if (!parsed.success) {
+      emit({
+        type: 'error',
+        message: `The worker received an invalid command: ${describeIssues(parsed.error).join('; ')}`,
+      });
+      return;
+    }
+    const command = parsed.data;
+    if (command.type === 'cancel') {
+      cancel.cancel();
+      return;
+    }
+    if (busy) {
+      emit({ type: 'error', message: `The worker is busy; '${command.type}' was ignored.` });
+      return;
+    }
+    busy = true;
+    if (command.type === 'doctor') {
+      selectBackend(command.backend).then(
+        (report) => finish({ type: 'backend', report }, 0),
+        (error: unknown) =>
+          finish(
+            { type: 'error', message: error instanceof Error ? error.message : String(error) },
+            1,
+          ),
+      );
+      return;
+    }
+    void runTrainJob(command.job, { emit, cancel }).then((summary) =>
+      finish({ type: 'done', summary }, 0),
+    );
+  });
+
+  // The host is gone (crashed or quit): nobody will read the results, stop now.
+  transport.onDisconnect(() => process.exit(0));
+}
+
+const reportFatal = (error: unknown): void => {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(
+    `training worker: fatal error: ${error instanceof Error ? error.stack : message}\n`,
+  );
+  try {
+    void transport?.send({ type: 'error', message: `The training worker crashed: ${message}` });
+  } finally {
+    setTimeout(() => process.exit(1), 100);
+  }
+};
+
+let transport: WorkerTransport | undefined;
+process.on('uncaughtException', reportFatal);
+process.on('unhandledRejection', reportFatal);
+try {
+  transport = createWorkerTransport();
+  main(transport);
+} catch (error) {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 2;
+}

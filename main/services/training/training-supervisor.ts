@@ -1,23 +1,255 @@
-import type { BackendChoice, BackendReport } from '../../../shared/domain';
 import type { EventSink } from '../../../shared/contract';
-import type { TrainJob } from '../../../shared/worker-protocol';
+import type { BackendChoice, BackendReport, RunStatus, RunSummary } from '../../../shared/domain';
+import { WorkerMessage, type TrainJob } from '../../../shared/worker-protocol';
 import type { RunStore } from '../runs/run-store';
-import type { WorkerLauncher } from './worker-launcher';
+import { ServiceError } from '../service-error';
+import type { WorkerExit, WorkerHandle, WorkerLauncher } from './worker-launcher';
+
+export interface TrainingSupervisorOptions {
+  launchWorker: WorkerLauncher;
+  runs: RunStore;
+  emit: EventSink;
+  /** Environment of the worker processes (defaults to this process's). */
+  env?: NodeJS.ProcessEnv;
+  /** How long a cancelled worker may take to stop by itself before it is killed. */
+  cancelGraceMs?: number;
+  /** How long a worker may linger after reporting its end before it is killed. */
+  exitGraceMs?: number;
+  /** How long a backend diagnosis may take. */
+  doctorTimeoutMs?: number;
+}
+
+interface ActiveRun {
+  runId: string;
+  runDir: string;
+  handle: WorkerHandle;
+  reportedEnd: boolean;
+  cancelRequested: boolean;
+  lastError?: string;
+  timers: NodeJS.Timeout[];
+  ended: Promise<void>;
+}
 
 /** Starts one worker process per training job, relays its events, records how it ended. */
 export class TrainingSupervisor {
-  constructor(
-    _options: { launchWorker: WorkerLauncher; runs: RunStore; emit: EventSink },
-  ) {}
-  start(_job: TrainJob): void {
-    throw new Error('TrainingSupervisor.start: not implemented yet');
+  private readonly active = new Map<string, ActiveRun>();
+  private readonly options: Required<Omit<TrainingSupervisorOptions, 'env'>> & {
+    env?: NodeJS.ProcessEnv;
+  };
+
+  constructor(options: TrainingSupervisorOptions) {
+    this.options = {
+      cancelGraceMs: 10_000,
+      exitGraceMs: 5_000,
+      doctorTimeoutMs: 120_000,
+      ...options,
+    };
   }
-  cancel(_runId: string): boolean {
-    return false;
+
+  /** Run ids whose worker is still running. */
+  get activeRunIds(): string[] {
+    return [...this.active.keys()];
   }
-  /** Resolves when the run ends (any status). */
-  async waitFor(_runId: string): Promise<void> {}
-  async diagnoseBackends(_backend: BackendChoice): Promise<BackendReport> {
-    throw new Error('diagnoseBackends: not implemented yet');
+
+  /**
+   * Starts `job` in a new worker. The run folder must exist (RunStore.create). Throws when the
+   * worker cannot be started; the run is then recorded as failed.
+   */
+  start(job: TrainJob): void {
+    if (this.active.has(job.runId)) {
+      throw new ServiceError('conflict', `Run ${job.runId} is already training.`);
+    }
+    let handle: WorkerHandle;
+    try {
+      handle = this.options.launchWorker({ env: this.options.env ?? process.env });
+    } catch (error) {
+      const reason = `The training worker could not be started: ${(error as Error).message}`;
+      void this.recordEnd(job.runId, job.runDir, 'failed', reason).catch(() => {});
+      throw new ServiceError('failed', reason);
+    }
+    let markEnded: () => void = () => {};
+    const run: ActiveRun = {
+      runId: job.runId,
+      runDir: job.runDir,
+      handle,
+      reportedEnd: false,
+      cancelRequested: false,
+      timers: [],
+      ended: new Promise<void>((resolve) => (markEnded = resolve)),
+    };
+    this.active.set(job.runId, run);
+    handle.onMessage((raw) => this.onWorkerMessage(run, raw));
+    handle.onExit((exit) => {
+      void this.onWorkerExit(run, exit).finally(() => {
+        run.timers.forEach(clearTimeout);
+        this.active.delete(run.runId);
+        markEnded();
+      });
+    });
+    this.status(job.runId, 'running', 'starting', { message: 'Starting the training worker' });
+    handle.send({ type: 'train', job });
+  }
+
+  /** Asks a run to stop; it is killed when it has not stopped after a grace period. */
+  cancel(runId: string): boolean {
+    const run = this.active.get(runId);
+    if (!run || run.reportedEnd) return false;
+    if (!run.cancelRequested) {
+      run.cancelRequested = true;
+      run.handle.send({ type: 'cancel' });
+      run.timers.push(setTimeout(() => run.handle.kill(), this.options.cancelGraceMs));
+      this.status(runId, 'running', 'cancelling', { message: 'Stopping after the current batch' });
+    }
+    return true;
+  }
+
+  /** Resolves when the run ends (any status) and its worker is gone. */
+  async waitFor(runId: string): Promise<void> {
+    await this.active.get(runId)?.ended;
+  }
+
+  /** Kills every worker (the app is quitting); their runs are recorded as failed. */
+  async stopAll(): Promise<void> {
+    const runs = [...this.active.values()];
+    for (const run of runs) run.handle.kill();
+    await Promise.all(runs.map((run) => run.ended));
+  }
+
+  /** Starts a short-lived worker that only loads a backend, and returns its report. */
+  async diagnoseBackends(backend: BackendChoice): Promise<BackendReport> {
+    const handle = this.options.launchWorker({ env: this.options.env ?? process.env });
+    return new Promise<BackendReport>((resolve, reject) => {
+      let settled = false;
+      const settle = (action: () => void): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timeout);
+        action();
+        // The worker exits by itself after answering; make sure it does.
+        setTimeout(() => handle.kill(), this.options.exitGraceMs).unref();
+      };
+      const timeout = setTimeout(() => {
+        settle(() =>
+          reject(new ServiceError('failed', 'The backend check did not answer in time.')),
+        );
+        handle.kill();
+      }, this.options.doctorTimeoutMs);
+      handle.onMessage((raw) => {
+        const parsed = WorkerMessage.safeParse(raw);
+        if (!parsed.success) return;
+        const message = parsed.data;
+        if (message.type === 'backend') settle(() => resolve(message.report));
+        if (message.type === 'error')
+          settle(() => reject(new ServiceError('failed', message.message)));
+      });
+      handle.onExit((exit) =>
+        settle(() =>
+          reject(
+            new ServiceError(
+              'failed',
+              `The backend check worker ${exit.reason ?? 'exited'} before answering.`,
+            ),
+          ),
+        ),
+      );
+      handle.send({ type: 'doctor', backend });
+    });
+  }
+
+  private onWorkerMessage(run: ActiveRun, raw: unknown): void {
+    const parsed = WorkerMessage.safeParse(raw);
+    if (!parsed.success) {
+      // A worker of another version, or a bug: never let it crash the host.
+      process.emitWarning(
+        `Ignored an invalid message from the training worker of run ${run.runId}.`,
+      );
+      return;
+    }
+    const message = parsed.data;
+    const { runId } = run;
+    switch (message.type) {
+      case 'backend':
+        this.status(runId, 'running', 'backend', {
+          backend: message.report.description,
+          message: `Training on ${message.report.description}`,
+        });
+        break;
+      case 'phase':
+        this.status(runId, 'running', message.phase, {
+          ...(message.message ? { message: message.message } : {}),
+          ...(message.progress !== undefined ? { progress: message.progress } : {}),
+        });
+        break;
+      case 'batch':
+        this.options.emit('training:progress', { runId, batch: message.batch });
+        break;
+      case 'epoch':
+        this.options.emit('training:epoch', { runId, metrics: message.metrics });
+        break;
+      case 'error':
+        run.lastError = message.message;
+        break;
+      case 'done':
+        run.reportedEnd = true;
+        this.announceEnd(message.summary);
+        run.timers.push(setTimeout(() => run.handle.kill(), this.options.exitGraceMs));
+        break;
+    }
+  }
+
+  private async onWorkerExit(run: ActiveRun, exit: WorkerExit): Promise<void> {
+    if (run.reportedEnd) return;
+    const status: RunStatus = run.cancelRequested ? 'cancelled' : 'failed';
+    const reason = run.cancelRequested
+      ? 'Cancelled.'
+      : `The training worker stopped unexpectedly (${exit.reason ?? `exit code ${exit.code}`})` +
+        `${run.lastError ? `: ${run.lastError}` : ''}. The epochs finished before that are kept.`;
+    this.announceEnd(await this.recordEnd(run.runId, run.runDir, status, reason));
+  }
+
+  /** Writes the end into run.json; falls back to a summary in memory if that fails. */
+  private async recordEnd(
+    runId: string,
+    runDir: string,
+    status: 'failed' | 'cancelled',
+    reason: string,
+  ): Promise<RunSummary> {
+    try {
+      return await this.options.runs.finishWithoutWorker(runDir, status, reason);
+    } catch (error) {
+      const now = new Date().toISOString();
+      return {
+        id: runId,
+        dir: runDir,
+        name: runId,
+        status,
+        startedAt: now,
+        finishedAt: now,
+        baseModel: '',
+        labels: [],
+        epochsPlanned: 0,
+        epochsDone: 0,
+        error: `${reason} (The run folder could not be updated: ${(error as Error).message})`,
+      };
+    }
+  }
+
+  private announceEnd(summary: RunSummary): void {
+    this.status(
+      summary.id,
+      summary.status,
+      'finished',
+      summary.error ? { message: summary.error } : {},
+    );
+    this.options.emit('training:done', { runId: summary.id, summary });
+  }
+
+  private status(
+    runId: string,
+    status: RunStatus,
+    phase: string,
+    extra: { backend?: string; message?: string; progress?: number },
+  ): void {
+    this.options.emit('training:status', { runId, status, phase, ...extra });
   }
 }

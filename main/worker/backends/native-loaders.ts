@@ -1,0 +1,54 @@
+/**
+ * Loaders for the native TensorFlow backends published on npm. Both are optional dependencies:
+ * their install step downloads a prebuilt libtensorflow, which fails offline, so they are often
+ * absent, and the report says why and how to get them.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { firstLine, isMissingPackage, nodeRequire, type LoadResult } from './backend-loader';
+
+const TFJS_NODE = '@tensorflow/tfjs-node';
+const TFJS_NODE_GPU = '@tensorflow/tfjs-node-gpu';
+
+const NODE_FIX =
+  'run scripts/build-native-tf (builds the binding against TensorFlow from pip), or ' +
+  '`npm rebuild @tensorflow/tfjs-node` on a machine with internet access';
+
+const GPU_FIX =
+  'needs an NVIDIA GPU with CUDA 11.2 and cuDNN 8.1 libraries on the library path; install ' +
+  'them and run `npm rebuild @tensorflow/tfjs-node-gpu` with internet access, or run ' +
+  'scripts/build-native-tf --cuda (CUDA 12, TensorFlow from pip)';
+
+async function loadNativePackage(packageName: string, fix: string): Promise<LoadResult> {
+  try {
+    nodeRequire(packageName);
+  } catch (error) {
+    if (isMissingPackage(error, packageName)) {
+      return {
+        ok: false,
+        detail:
+          `not installed: ${packageName} is an optional dependency whose install step downloads ` +
+          'libtensorflow 2.9.1 from storage.googleapis.com, which failed or was skipped here',
+        fix,
+      };
+    }
+    return { ok: false, detail: `installed but failed to load: ${firstLine(error)}`, fix };
+  }
+  if (!(await tf.setBackend('tensorflow'))) {
+    return { ok: false, detail: `${packageName} loaded but its backend did not initialise`, fix };
+  }
+  const version = (tf.version as Record<string, string | undefined>)['tfjs-node'] ?? 'unknown';
+  return { ok: true, description: `${packageName} ${version} (native libtensorflow)` };
+}
+
+/** @tensorflow/tfjs-node-gpu: CUDA build of libtensorflow 2.9.1. */
+export async function loadTfjsNodeGpu(): Promise<LoadResult> {
+  // Without this TensorFlow reserves all GPU memory up front, starving everything else.
+  process.env.TF_FORCE_GPU_ALLOW_GROWTH = 'true';
+  const result = await loadNativePackage(TFJS_NODE_GPU, GPU_FIX);
+  return result.ok ? { ok: true, description: `${result.description}, CUDA` } : result;
+}
+
+/** @tensorflow/tfjs-node: CPU build of libtensorflow 2.9.1. */
+export async function loadTfjsNode(): Promise<LoadResult> {
+  return loadNativePackage(TFJS_NODE, NODE_FIX);
+}

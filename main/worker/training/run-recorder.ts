@@ -1,0 +1,90 @@
+/**
+ * Records a run as it trains: every point goes to metrics.jsonl (append-only, so a crash loses
+ * at most the line being written), run.json is rewritten atomically after each epoch, and the
+ * host gets the messages it relays to the UI, batch points at most every 250 ms.
+ */
+import { appendFileSync } from 'node:fs';
+import path from 'node:path';
+import type { BatchMetrics, EpochMetrics, RunSummary } from '../../../shared/domain';
+import type { WorkerMessage } from '../../../shared/worker-protocol';
+import { RUN_FILES, readRunSummary, writeRunSummary } from '../../services/runs/run-files';
+
+export const BATCH_MESSAGE_INTERVAL_MS = 250;
+
+export class RunRecorder {
+  private lastBatchSent = -Infinity;
+  private readonly metricsFile: string;
+  private readonly epochs: EpochMetrics[] = [];
+
+  constructor(
+    readonly runDir: string,
+    private readonly emit: (message: WorkerMessage) => void,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.metricsFile = path.join(runDir, RUN_FILES.metrics);
+  }
+
+  private append(line: Record<string, unknown>): void {
+    appendFileSync(
+      this.metricsFile,
+      `${JSON.stringify({ ...line, time: new Date().toISOString() })}\n`,
+    );
+  }
+
+  phase(
+    phase: string,
+    message?: string,
+    extra: { progress?: number; imagesPerSecond?: number } = {},
+  ): void {
+    this.append({
+      type: 'phase',
+      phase,
+      ...(message ? { message } : {}),
+      ...(extra.imagesPerSecond !== undefined ? { imagesPerSecond: extra.imagesPerSecond } : {}),
+    });
+    this.emit({
+      type: 'phase',
+      phase,
+      ...(message ? { message } : {}),
+      ...(extra.progress !== undefined
+        ? { progress: Math.min(1, Math.max(0, extra.progress)) }
+        : {}),
+    });
+  }
+
+  batch(metrics: BatchMetrics): void {
+    this.append({ type: 'batch', ...metrics });
+    const now = this.now();
+    if (now - this.lastBatchSent >= BATCH_MESSAGE_INTERVAL_MS) {
+      this.lastBatchSent = now;
+      this.emit({ type: 'batch', batch: metrics });
+    }
+  }
+
+  async epoch(
+    metrics: EpochMetrics,
+    numTensors: number,
+    patch: Partial<RunSummary>,
+  ): Promise<void> {
+    this.append({ type: 'epoch', ...metrics, numTensors });
+    this.epochs.push(metrics);
+    this.emit({ type: 'epoch', metrics });
+    await this.update({ ...patch, ...this.accuracies() });
+  }
+
+  accuracies(): Pick<RunSummary, 'epochsDone' | 'bestValAccuracy' | 'finalValAccuracy'> {
+    if (!this.epochs.length) return { epochsDone: 0 };
+    return {
+      epochsDone: this.epochs.length,
+      bestValAccuracy: Math.max(...this.epochs.map((e) => e.valAccuracy)),
+      finalValAccuracy: this.epochs[this.epochs.length - 1]!.valAccuracy,
+    };
+  }
+
+  /** Merges `patch` into run.json and returns the result. */
+  async update(patch: Partial<RunSummary>): Promise<RunSummary> {
+    const summary = { ...(await readRunSummary(this.runDir)), ...patch };
+    await writeRunSummary(this.runDir, summary);
+    return summary;
+  }
+}
