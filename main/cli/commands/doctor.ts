@@ -14,7 +14,7 @@ export async function runDoctorCommand(args: string[]): Promise<number> {
   const rows = report.attempts.map((attempt) => [
     attempt.name,
     attempt.ok ? 'loads' : 'unavailable',
-    attempt.name === report.chosen ? `${attempt.detail} (chosen)` : attempt.detail,
+    attempt.ok && attempt.name === report.chosen ? `${attempt.detail} (chosen)` : attempt.detail,
   ]);
   process.stdout.write(`${formatTable(['backend', 'status', 'detail'], rows)}\n`);
   const fixes = report.attempts.filter((attempt) => !attempt.ok && attempt.fix);
