@@ -34,6 +34,9 @@ export const DEFAULT_LIMITS: CheckLimits = {
   maxBytes: 512 * 1024 * 1024,
 };
 
+/** Images up to this many pixels are fully decoded in the check (at most 256 KB of pixels). */
+const SMALL_IMAGE_PIXELS = 256 * 256;
+
 /** Files up to this size are read once into memory; larger ones are streamed. */
 const IN_MEMORY_BYTES = 16 * 1024 * 1024;
 
@@ -163,12 +166,13 @@ export async function checkImage(
     );
   }
   try {
-    // Decoding to 8x8 walks the whole compressed stream (so truncation shows) while JPEG
-    // shrink-on-load keeps the work and memory small.
-    await sharp(source, { limitInputPixels: limits.maxPixels, failOn: 'truncated' })
-      .resize(8, 8, { fit: 'fill' })
-      .raw()
-      .toBuffer();
+    const decoder = sharp(source, { limitInputPixels: limits.maxPixels, failOn: 'truncated' });
+    // Both paths decode the whole compressed stream, so truncation shows. Small images are
+    // decoded as they are (a resize pipeline costs more than the pixels); bigger ones to 8x8,
+    // where JPEG shrink-on-load keeps work and memory small.
+    await (width * height <= SMALL_IMAGE_PIXELS
+      ? decoder.raw().toBuffer()
+      : decoder.resize(8, 8, { fit: 'fill' }).raw().toBuffer());
   } catch (error) {
     return decodeFailure(format, tail, error);
   }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { DatasetProblem } from '../../../shared/domain';
 import { classifyName, isIgnoredName } from './file-kinds';
 import { problemFromFsError } from './fs-errors';
+import { mapPool } from './map-pool';
 
 export interface ListedFile {
   /** Absolute path. */
@@ -32,6 +33,9 @@ export interface WalkContext {
   /** Called once per image found (drives listing progress). */
   onFound(): void;
 }
+
+/** Stat calls in flight per folder while listing. */
+const STAT_CONCURRENCY = 16;
 
 /** Deep enough for any real folder tree; a guard against pathological nesting. */
 const MAX_DEPTH = 40;
@@ -63,28 +67,44 @@ async function walk(
     return 0;
   }
   entries.sort((a, b) => compareNames(a.name, b.name));
+  // Stat calls dominate listing time on big folders, so a few run at once; results keep
+  // name order, which keeps problems and files in a stable order.
+  const resolved = await mapPool(
+    entries.filter((entry) => !isIgnoredName(entry.name)),
+    STAT_CONCURRENCY,
+    (entry) => resolveEntry(dir, entry, context.className),
+    context.signal,
+  );
   let found = 0;
-  for (const entry of entries) {
-    if (isIgnoredName(entry.name)) continue;
-    const full = path.join(dir, entry.name);
-    let stats: Stats | undefined;
-    let isDir = entry.isDirectory();
-    if (entry.isSymbolicLink()) {
-      try {
-        stats = await fs.stat(full);
-      } catch (error) {
-        context.problems.push(problemFromFsError(error, full, 'file', context.className));
-        continue;
-      }
-      isDir = stats.isDirectory();
-    }
-    if (isDir) {
-      found += await enterFolder(full, context, ancestors, depth);
-    } else if (entry.isFile() || stats?.isFile()) {
-      found += await addFile(full, entry.name, context, stats);
-    }
+  for (const item of resolved) {
+    if (item.type === 'problem') context.problems.push(item.problem);
+    else if (item.type === 'dir') found += await enterFolder(item.full, context, ancestors, depth);
+    else if (item.type === 'file') found += addFile(item.full, item.name, context, item.stats);
   }
   return found;
+}
+
+type ResolvedEntry =
+  | { type: 'dir'; full: string }
+  | { type: 'file'; full: string; name: string; stats?: Stats }
+  | { type: 'problem'; problem: DatasetProblem }
+  | { type: 'skip' };
+
+/** What an entry is (links followed) and, for images, its size and time. */
+async function resolveEntry(dir: string, entry: Dirent, className: string): Promise<ResolvedEntry> {
+  const full = path.join(dir, entry.name);
+  if (entry.isDirectory()) return { type: 'dir', full };
+  const kind = classifyName(entry.name);
+  if (!entry.isSymbolicLink() && (!entry.isFile() || kind.kind !== 'image')) {
+    return entry.isFile() ? { type: 'file', full, name: entry.name } : { type: 'skip' };
+  }
+  try {
+    const stats = await fs.stat(full);
+    if (stats.isDirectory()) return { type: 'dir', full };
+    return stats.isFile() ? { type: 'file', full, name: entry.name, stats } : { type: 'skip' };
+  } catch (error) {
+    return { type: 'problem', problem: problemFromFsError(error, full, 'file', className) };
+  }
 }
 
 async function enterFolder(
@@ -118,12 +138,7 @@ async function enterFolder(
   return walk(full, context, next, depth + 1);
 }
 
-async function addFile(
-  full: string,
-  name: string,
-  context: WalkContext,
-  known: Stats | undefined,
-): Promise<number> {
+function addFile(full: string, name: string, context: WalkContext, stats?: Stats): number {
   const kind = classifyName(name);
   if (kind.kind === 'other') return 0;
   if (kind.kind === 'unsupported') {
@@ -133,18 +148,11 @@ async function addFile(
       className: context.className,
       message: `“${name}” ${kind.reason}.`,
       action: 'Convert it to JPEG or PNG, or remove it from the folder.',
+      excluded: true,
     });
     return 0;
   }
-  let stats = known;
-  if (!stats) {
-    try {
-      stats = await fs.stat(full);
-    } catch (error) {
-      context.problems.push(problemFromFsError(error, full, 'file', context.className));
-      return 0;
-    }
-  }
+  if (!stats) return 0;
   context.files.push({
     path: full,
     rootIndex: context.rootIndex,
