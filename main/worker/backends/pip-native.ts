@@ -3,6 +3,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
 import { firstLine } from './backend-loader';
+import { installNativeFastGrads } from './native-fast-grads';
 
 /**
  * The native TensorFlow backend built by scripts/build-native-tf: @tensorflow/tfjs-node's N-API
@@ -57,7 +58,8 @@ export function findNativeDir(
 
 /**
  * Loads the pip-built native backend if it exists, which registers the 'tensorflow' backend with
- * the project's tfjs-core (and, as tfjs-node does, makes it the active backend). Never throws:
+ * the project's tfjs-core (and, as tfjs-node does, makes it the active backend), and installs
+ * the fused training kernels of native-fast-grads.ts. Never throws:
  * a missing or broken build comes back as { ok: false } with what to do about it.
  */
 export async function loadPipNative(options: PipNativeOptions = {}): Promise<PipNativeResult> {
@@ -97,6 +99,7 @@ export async function loadPipNative(options: PipNativeOptions = {}): Promise<Pip
       fix: 'remove any @tensorflow/tfjs* folder under .native/ and rerun scripts/build-native-tf',
     };
   }
+  installNativeFastGrads();
   const tfVersion = String(backend.binding.TF_Version);
   const usesGpu = Boolean(backend.isUsingGpuDevice);
   const shortVersion = tfVersion.split('.').slice(0, 2).join('.');
