@@ -16,6 +16,11 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fixtureModelsDir, hymenopteraTrainDir, repoRoot } from './fixtures-path';
+import { DatasetPage } from './pages/dataset-page';
+import { ExportPage } from './pages/export-page';
+import { ModelPage } from './pages/model-page';
+import { StudioPage } from './pages/studio-page';
+import { TrainPage } from './pages/train-page';
 
 const modelsDir = fixtureModelsDir;
 const trainFolder = hymenopteraTrainDir;
@@ -107,52 +112,59 @@ test.describe('Electron app', () => {
   test('adds a folder, trains MobileNet v1 0.25 for 2 epochs with a live chart, exports', async () => {
     test.setTimeout(10 * 60_000);
     const { app, page } = studio;
+    const shell = new StudioPage(page);
+    const dataset = new DatasetPage(page);
+    const model = new ModelPage(page);
+    const train = new TrainPage(page);
+    const exporter = new ExportPage(page);
 
-    // Dataset: "Add folder…" opens the (stubbed) native dialog.
+    // Dataset: "Add folder…" opens the native dialog (stubbed in main).
     await stubFolderDialog(app, trainFolder);
     await page.getByRole('button', { name: 'Add folder…' }).click();
-    await expect(page.getByRole('list', { name: 'Dataset folders' })).toContainText(trainFolder);
-    await expect(page.getByText('ants', { exact: true }).first()).toBeVisible({
-      timeout: 120_000,
-    });
-    await expect(page.getByText('bees', { exact: true }).first()).toBeVisible();
+    await expect(dataset.folders).toContainText(trainFolder, { timeout: 120_000 });
+    await expect(dataset.classCards).toHaveCount(2);
+    await expect(dataset.classCard('ants')).toContainText('124 images');
+    await expect(dataset.classCard('bees')).toContainText('121 images');
     // Thumbnails come through the studio-thumb: protocol and decode as real images.
-    const thumbnail = page.locator('img[src^="studio-thumb://"]').first();
-    await expect(thumbnail).toBeVisible();
-    await expect
-      .poll(() => thumbnail.evaluate((img) => (img as HTMLImageElement).naturalWidth))
-      .toBeGreaterThan(0);
-
-    // Model.
-    await page.getByRole('tab', { name: /Model/ }).click();
-    await page.getByRole('radio', { name: /MobileNet v1 0\.25/ }).click();
-    await expect(page.getByRole('radio', { name: /MobileNet v1 0\.25/ })).toHaveAttribute(
-      'aria-checked',
-      'true',
+    await expect(dataset.classCards.locator('img').first()).toHaveAttribute(
+      'src',
+      /^studio-thumb:\/\//,
     );
+    await dataset.expectThumbnailsLoaded();
 
-    // Train 2 epochs and watch the chart grow.
-    await page.getByRole('tab', { name: /Train/ }).click();
-    await page.locator('input[name="epochs"]').fill('2');
-    await page.getByRole('button', { name: 'Start training' }).click();
-    const chart = page.getByTestId('metrics-chart');
-    const batches = async (): Promise<number> =>
-      Number((await chart.getAttribute('data-batches')) ?? 0);
-    await expect.poll(batches, { timeout: 5 * 60_000 }).toBeGreaterThan(0);
-    const firstSeen = await batches();
-    await expect.poll(batches, { timeout: 5 * 60_000 }).toBeGreaterThan(firstSeen);
-    await expect(page.getByTestId('run-status')).toHaveText('Finished', { timeout: 8 * 60_000 });
-    await expect(chart).toHaveAttribute('data-epochs', '2');
+    // Model: the fixture MobileNet, found through TRANSFER_STUDIO_MODELS.
+    await shell.goTo('Model');
+    await model.choose(/MobileNet v1 0\.25/);
+    await expect(model.layerRows.first()).toBeVisible();
 
-    // Export to a folder chosen in the (stubbed) dialog.
+    // Train 2 epochs; the chart's point count must grow while it runs.
+    await shell.goTo('Train');
+    await train.field('epochs').fill('2');
+    await train.field('learningRate').fill('0.01');
+    await expect(train.startButton).toBeEnabled();
+    await train.recordChartPoints();
+    await train.startButton.click();
+    await expect(train.status).toHaveText('Finished', { timeout: 8 * 60_000 });
+    const points = await train.recordedChartPoints();
+    expect(
+      new Set(points).size,
+      `chart point counts seen: ${points.join(',')}`,
+    ).toBeGreaterThanOrEqual(2);
+    expect(points.every((value, i) => i === 0 || value >= (points[i - 1] as number))).toBe(true);
+    await expect(train.chart).toHaveAttribute('data-epochs', '2');
+    await expect(page.getByRole('table', { name: 'Epochs' }).locator('tbody tr')).toHaveCount(2);
+
+    // Export to a folder chosen in the (stubbed) native dialog.
     const exportDir = path.join(studio.dataDir, 'exported-model');
-    await page.getByRole('tab', { name: /Export/ }).click();
+    await shell.goTo('Export');
     await stubFolderDialog(app, exportDir);
     await page.getByRole('button', { name: 'Choose…' }).click();
-    await expect(page.getByLabel('Export folder')).toHaveValue(exportDir);
+    await expect(exporter.folderField).toHaveValue(exportDir);
     await page.getByRole('button', { name: 'Export', exact: true }).click();
-    await expect(page.getByTestId('export-file').first()).toBeVisible({ timeout: 120_000 });
-    expect(readdirSync(exportDir)).toContain('model.json');
+    await expect(exporter.files.first()).toBeVisible({ timeout: 120_000 });
+    const names = readdirSync(exportDir);
+    expect(names).toContain('model.json');
+    expect(names).toContain('metadata.json');
   });
 
   test('refuses navigation to another origin', async () => {
