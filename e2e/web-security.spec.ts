@@ -6,7 +6,7 @@
 import { expect, test } from '@playwright/test';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import WebSocket from 'ws';
+import NodeWebSocket from 'ws';
 import { StudioPage } from './pages/studio-page';
 
 function env(name: 'STUDIO_URL' | 'STUDIO_ORIGIN' | 'STUDIO_TOKEN'): string {
@@ -21,7 +21,7 @@ const wsUrl = () => `${env('STUDIO_ORIGIN').replace('http:', 'ws:')}/ws`;
 /** Tries a WebSocket handshake from Node; resolves with the HTTP status or 101 when accepted. */
 function handshake(url: string, headers: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { headers });
+    const ws = new NodeWebSocket(url, { headers });
     ws.once('open', () => {
       ws.close();
       resolve(101);

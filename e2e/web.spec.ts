@@ -72,6 +72,8 @@ test.describe('web shell in Chromium', () => {
     // Train: 2 epochs; the chart's point count must grow while it runs.
     await studio.goTo('Train');
     await train.field('epochs').fill('2');
+    // Two epochs are few: a bolder step than the default shows a clearer curve.
+    await train.field('learningRate').fill('0.01');
     await expect(train.startButton).toBeEnabled();
     await train.recordChartPoints();
     await train.startButton.click();

@@ -43,15 +43,17 @@ export function App() {
         <Tabs items={tabs} active={s.active} onSelect={s.select} label="Steps" />
       </header>
       {/* Only the active panel is mounted; the state lives in the store, so nothing is lost. */}
-      <main
-        className="screen"
-        role="tabpanel"
-        id={`panel-${s.active}`}
-        aria-labelledby={`tab-${s.active}`}
-        tabIndex={0}
-      >
-        <Screen />
-      </main>
+      <div className="app-body">
+        <main
+          className="screen"
+          role="tabpanel"
+          id={`panel-${s.active}`}
+          aria-labelledby={`tab-${s.active}`}
+          tabIndex={0}
+        >
+          <Screen />
+        </main>
+      </div>
       <StatusBar />
     </div>
   );

@@ -29,6 +29,16 @@ export class StudioPage {
     // Settle transitions and lazy images so the picture shows the finished screen.
     await this.page.evaluate(() => document.fonts.ready);
     await this.page.mouse.move(0, 0);
+    // Only the screen area scrolls, so grow the window to fit it, then restore the size.
+    const size = this.page.viewportSize();
+    const needed = await this.page.evaluate(() => {
+      const body = document.querySelector('.app-body');
+      const chrome = document.documentElement.clientHeight - (body?.clientHeight ?? 0);
+      return Math.ceil(chrome + (body?.scrollHeight ?? 0));
+    });
+    if (size)
+      await this.page.setViewportSize({ width: size.width, height: Math.max(size.height, needed) });
     await this.page.screenshot({ path: file, animations: 'disabled' });
+    if (size) await this.page.setViewportSize(size);
   }
 }

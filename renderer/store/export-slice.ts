@@ -1,4 +1,4 @@
-import type { ExportResult, RunSummary } from '../../shared/domain';
+import type { ExportFormat, ExportResult, RunSummary } from '../../shared/domain';
 import { errorMessage } from '../api/request-error';
 import type { LoadStatus, SliceCreator } from './studio-state';
 
@@ -7,6 +7,7 @@ export interface ExportSlice {
   runsStatus: LoadStatus;
   exportRunId: string | null;
   exportDir: string;
+  exportFormat: ExportFormat;
   overwriteExport: boolean;
   exportStatus: LoadStatus;
   exportResult: ExportResult | null;
@@ -15,6 +16,7 @@ export interface ExportSlice {
   selectExportRun(runId: string): void;
   setExportDir(value: string): void;
   setOverwriteExport(value: boolean): void;
+  setExportFormat(format: ExportFormat): void;
   /** Native folder dialog (Electron); the path field is the way in a browser. */
   chooseExportDir(): Promise<void>;
   exportModel(): Promise<void>;
@@ -25,6 +27,7 @@ export const createExportSlice: SliceCreator<ExportSlice> = (api) => (set, get) 
   runsStatus: 'idle',
   exportRunId: null,
   exportDir: '',
+  exportFormat: 'tfjs',
   overwriteExport: false,
   exportStatus: 'idle',
   exportResult: null,
@@ -47,6 +50,7 @@ export const createExportSlice: SliceCreator<ExportSlice> = (api) => (set, get) 
   selectExportRun: (exportRunId) => set({ exportRunId, exportResult: null, exportError: null }),
   setExportDir: (exportDir) => set({ exportDir }),
   setOverwriteExport: (overwriteExport) => set({ overwriteExport }),
+  setExportFormat: (exportFormat) => set({ exportFormat, exportResult: null }),
   async chooseExportDir() {
     try {
       const picked = await api.pickFolders({ title: 'Export the model to…', multiple: false });
@@ -56,7 +60,7 @@ export const createExportSlice: SliceCreator<ExportSlice> = (api) => (set, get) 
     }
   },
   async exportModel() {
-    const { exportRunId, exportDir, overwriteExport } = get();
+    const { exportRunId, exportDir, overwriteExport, exportFormat } = get();
     if (!exportRunId) {
       set({
         exportStatus: 'error',
@@ -75,7 +79,7 @@ export const createExportSlice: SliceCreator<ExportSlice> = (api) => (set, get) 
     try {
       const exportResult = await api.request('exports:run', {
         runId: exportRunId,
-        format: 'tfjs',
+        format: exportFormat,
         outDir: exportDir.trim(),
         overwrite: overwriteExport,
       });

@@ -15,12 +15,12 @@ const epoch = (index: number, valLoss: number, valAccuracy: number): EpochMetric
 });
 
 describe('MetricSeries', () => {
-  it('places batches at fractional epochs and epochs at their end', () => {
+  it('places 1-based batches at fractional epochs and epochs at their end', () => {
     const series = new MetricSeries();
-    series.pushBatch({ epoch: 0, batch: 0, batches: 4, loss: 0.9, accuracy: 0.5 });
-    series.pushBatch({ epoch: 0, batch: 3, batches: 4, loss: 0.6, accuracy: 0.7 });
-    series.pushEpoch(epoch(0, 0.55, 0.75));
-    series.pushBatch({ epoch: 1, batch: 1, batches: 4, loss: 0.4, accuracy: 0.9 });
+    series.pushBatch({ epoch: 1, batch: 1, batches: 4, loss: 0.9, accuracy: 0.5 });
+    series.pushBatch({ epoch: 1, batch: 4, batches: 4, loss: 0.6, accuracy: 0.7 });
+    series.pushEpoch(epoch(1, 0.55, 0.75));
+    series.pushBatch({ epoch: 2, batch: 2, batches: 4, loss: 0.4, accuracy: 0.9 });
     const columns = series.columns();
     expect(columns.x).toEqual([0.25, 1, 1.5]);
     expect(columns.batchLoss).toEqual([0.9, 0.6, 0.4]);
@@ -31,10 +31,10 @@ describe('MetricSeries', () => {
 
   it('ignores repeated or out-of-order points (a replay after reconnecting)', () => {
     const series = new MetricSeries();
-    series.pushBatch({ epoch: 0, batch: 1, batches: 2, loss: 1, accuracy: 0 });
-    series.pushBatch({ epoch: 0, batch: 0, batches: 2, loss: 2, accuracy: 0 });
-    series.pushEpoch(epoch(0, 1, 0.5));
-    series.pushEpoch(epoch(0, 9, 0.1));
+    series.pushBatch({ epoch: 1, batch: 2, batches: 2, loss: 1, accuracy: 0 });
+    series.pushBatch({ epoch: 1, batch: 1, batches: 2, loss: 2, accuracy: 0 });
+    series.pushEpoch(epoch(1, 1, 0.5));
+    series.pushEpoch(epoch(1, 9, 0.1));
     expect(series.batchCount).toBe(1);
     expect(series.columns().valLoss).toEqual([1]);
   });
@@ -43,8 +43,8 @@ describe('MetricSeries', () => {
     const series = new MetricSeries();
     for (let b = 0; b < 5_000; b += 1) {
       series.pushBatch({
-        epoch: Math.floor(b / 100),
-        batch: b % 100,
+        epoch: Math.floor(b / 100) + 1,
+        batch: (b % 100) + 1,
         batches: 100,
         loss: 1 / (b + 1),
         accuracy: 0.5,

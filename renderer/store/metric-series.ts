@@ -37,9 +37,9 @@ export class MetricSeries {
     this.epochs = [];
   }
 
-  /** Epochs are 0-based; batch b of epoch e sits at x = e + (b + 1) / batches. */
+  /** Epochs and batches count from 1 (as the worker reports them): batch b of epoch e sits at x = e - 1 + b / batches. */
   pushBatch(batch: BatchMetrics): void {
-    const x = batch.epoch + (batch.batch + 1) / batch.batches;
+    const x = batch.epoch - 1 + batch.batch / batch.batches;
     // Events can repeat after a reconnect; keep x strictly increasing for the chart.
     if (this.xs.length > 0 && x <= (this.xs[this.xs.length - 1] as number)) return;
     this.xs.push(x);
@@ -62,7 +62,8 @@ export class MetricSeries {
       rows.set(this.xs[index] as number, { loss: this.losses[index], acc: this.accuracies[index] });
     }
     for (const epoch of this.epochs) {
-      const x = epoch.epoch + 1;
+      // An epoch's validation point sits where its last batch ends.
+      const x = epoch.epoch;
       rows.set(x, { ...rows.get(x), valLoss: epoch.valLoss, valAcc: epoch.valAccuracy });
     }
     const x = [...rows.keys()].sort((a, b) => a - b);

@@ -154,7 +154,7 @@ describe('studio store over the real web shell and services', () => {
   });
 
   it('turns training events into state through the bridge and ignores other runs', async () => {
-    const batch = { epoch: 0, batch: 3, batches: 12, loss: 0.7, accuracy: 0.6 };
+    const batch = { epoch: 1, batch: 3, batches: 12, loss: 0.7, accuracy: 0.6 };
     shell.emit('training:status', {
       runId: 'run-a',
       status: 'running',

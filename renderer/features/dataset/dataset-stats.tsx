@@ -3,8 +3,8 @@ import { Stat } from '../../components/stat';
 import { formatCount } from '../../components/format';
 
 const layoutNames: Record<DatasetSummary['layout'], string> = {
-  'folder-per-class': 'Folder per class',
-  'split-folders': 'train / val folders',
+  'folder-per-class': 'Class folders',
+  'split-folders': 'train/ + val/',
   mixed: 'Mixed',
 };
 

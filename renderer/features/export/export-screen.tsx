@@ -5,6 +5,7 @@ import { PackageIcon } from '../../components/icons';
 import { PathForm } from '../../components/path-form';
 import { useStudio } from '../../store/store-context';
 import { ExportFiles } from './export-files';
+import { FormatPicker } from './format-picker';
 import { RunPicker } from './run-picker';
 
 export function ExportScreen() {
@@ -36,6 +37,7 @@ export function ExportScreen() {
         <>
           <RunPicker />
           <section className="card">
+            <FormatPicker />
             <PathForm
               label="Export folder"
               placeholder="/path/to/exported-model"

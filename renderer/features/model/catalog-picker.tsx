@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { CatalogItem } from '../../../shared/domain';
 import { Alert } from '../../components/alert';
@@ -20,10 +21,11 @@ export function CatalogPicker() {
       select: state.selectCatalogModel,
     })),
   );
-  const sorted = [...s.catalog].sort(
-    (a, b) => Number(Boolean(b.localDir)) - Number(Boolean(a.localDir)),
-  );
+  const [showAll, setShowAll] = useState(false);
+  const local = s.catalog.filter((item) => item.localDir);
+  const elsewhere = s.catalog.filter((item) => !item.localDir);
   const modelsDir = s.modelsDirs[0] ?? 'the models folder';
+  const shown = showAll || local.length === 0 ? [...local, ...elsewhere] : local;
   return (
     <section aria-labelledby="catalog-heading">
       <h2 id="catalog-heading" className="section-title">
@@ -32,8 +34,8 @@ export function CatalogPicker() {
       {s.error ? <Alert title="The model list could not be loaded">{s.error}</Alert> : null}
       {s.status === 'loading' ? <p className="muted">Looking for models…</p> : null}
       <div className="catalog" role="radiogroup" aria-label="Base models">
-        {sorted.map((item) => {
-          const local = Boolean(item.localDir);
+        {shown.map((item) => {
+          const isLocal = Boolean(item.localDir);
           const selected = isSelected(item, s.modelRef);
           return (
             <button
@@ -42,10 +44,10 @@ export function CatalogPicker() {
               role="radio"
               aria-checked={selected}
               className={selected ? 'catalog-item selected' : 'catalog-item'}
-              disabled={!local}
+              disabled={!isLocal}
               onClick={() => void s.select(item.id)}
               title={
-                local
+                isLocal
                   ? item.localDir
                   : `Not on this machine: put it in ${modelsDir}/${item.localDirNames[0]}`
               }
@@ -54,13 +56,31 @@ export function CatalogPicker() {
               <span className="catalog-meta">
                 {formatBytes(item.sizeBytes)} · {item.inputSize}×{item.inputSize} input
               </span>
-              <span className={local ? 'badge ok' : 'badge'}>
-                {local ? 'On this machine' : 'Not downloaded'}
+              <span className={isLocal ? 'badge ok' : 'badge'}>
+                {isLocal ? 'On this machine' : 'Not downloaded'}
               </span>
             </button>
           );
         })}
       </div>
+      {elsewhere.length > 0 && local.length > 0 ? (
+        <button
+          type="button"
+          className="btn link catalog-more"
+          onClick={() => setShowAll(!showAll)}
+          aria-expanded={showAll}
+        >
+          {showAll
+            ? 'Show only the models on this machine'
+            : `Show ${elsewhere.length} more models (not on this machine)`}
+        </button>
+      ) : null}
+      {showAll || local.length === 0 ? (
+        <p className="field-hint">
+          To use another model, download its folder (model.json and weights) into{' '}
+          <code>{modelsDir}</code>.
+        </p>
+      ) : null}
     </section>
   );
 }

@@ -35,7 +35,7 @@ export function EpochTable() {
         <tbody>
           {epochs.map((epoch) => (
             <tr key={epoch.epoch}>
-              <td className="num">{epoch.epoch + 1}</td>
+              <td className="num">{epoch.epoch}</td>
               <td className="num">{epoch.trainLoss.toFixed(4)}</td>
               <td className="num">{formatPercent(epoch.trainAccuracy)}</td>
               <td className="num">{epoch.valLoss.toFixed(4)}</td>

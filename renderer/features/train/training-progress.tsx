@@ -31,7 +31,7 @@ export function TrainingProgress() {
   );
   const last = s.epochs[s.epochs.length - 1];
   const epochNow = s.lastBatch
-    ? s.lastBatch.epoch + s.lastBatch.batch / s.lastBatch.batches
+    ? s.lastBatch.epoch - 1 + s.lastBatch.batch / s.lastBatch.batches
     : s.epochs.length;
   const active = s.status === 'running' || s.status === 'starting';
   const inFit = s.lastBatch !== null || s.epochs.length > 0;
