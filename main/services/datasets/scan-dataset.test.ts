@@ -123,6 +123,8 @@ describe('scanDataset layouts', () => {
     expect(summary.layout).toBe('split-folders');
     expect(summary.split.source).toBe('folders');
     expect(counts(summary)).toEqual({ ants: [124, 70], bees: [121, 83] });
+    // Every file decodes, the GIF placeholder too, and nothing is duplicated.
+    expect(summary.problems).toEqual([]);
     expect(files.some((file) => file.path.endsWith('ant photos.jpg'))).toBe(true);
     expect(files.some((file) => file.path.endsWith('imageNotFound.gif'))).toBe(true);
   });
