@@ -239,4 +239,16 @@ describe('the Electron main bundle, wired to the real services', () => {
       }),
     );
   });
+
+  it('stops the training workers before quitting, then quits', async () => {
+    let prevented = false;
+    const quitsBefore = fake.app.quitCalls;
+    fake.app.emit('before-quit', { preventDefault: () => (prevented = true) });
+    expect(prevented).toBe(true);
+    await vi.waitFor(() => expect(fake.app.quitCalls).toBe(quitsBefore + 1));
+    // The second before-quit (from that quit) goes through.
+    prevented = false;
+    fake.app.emit('before-quit', { preventDefault: () => (prevented = true) });
+    expect(prevented).toBe(false);
+  });
 });

@@ -25,6 +25,8 @@ const rendererDir = path.join(bundleDir, '..', 'renderer');
 const preloadPath = path.join(bundleDir, 'preload.cjs');
 const workerPath = path.join(bundleDir, 'worker.cjs');
 const iconPath = path.join(bundleDir, '..', '..', 'assets', 'icon.png');
+/** How long quitting waits for training workers to end. */
+const QUIT_STOP_LIMIT_MS = 5000;
 
 app.setName('Transfer Studio');
 // A test (or a user) that points the studio at its own data folder also gets its own
@@ -107,6 +109,7 @@ function runApp(): void {
       launchWorker: workers.launch,
     });
     serveThumbnails(services.thumbnails);
+    stopTrainingOnQuit(services.supervisor);
 
     const isTrusted = (sender: Parameters<typeof isTrustedSender>[0]): boolean =>
       isTrustedSender(sender, { webContentsIds: trustedContents, rendererDir });
@@ -128,6 +131,23 @@ function runApp(): void {
       },
     });
     openWindow();
+  }
+
+  /**
+   * Ends running trainings before the app goes, so their runs are recorded as ended rather than
+   * left "running". Bounded, so a worker that does not die cannot keep the app open.
+   */
+  function stopTrainingOnQuit(supervisor: { stopAll(): Promise<void> }): void {
+    let stopping = false;
+    app.on('before-quit', (event) => {
+      if (stopping) return;
+      stopping = true;
+      event.preventDefault();
+      const bounded = new Promise<void>((resolve) => setTimeout(resolve, QUIT_STOP_LIMIT_MS));
+      void Promise.race([supervisor.stopAll(), bounded])
+        .catch((error: unknown) => console.error('Stopping the training workers failed:', error))
+        .finally(() => app.quit());
+    });
   }
 
   app
