@@ -153,6 +153,7 @@ export type TrainConfig = z.infer<typeof TrainConfig>;
 export type TrainConfigInput = z.input<typeof TrainConfig>;
 
 export const BatchMetrics = z.object({
+  /** 1-based epoch number. */
   epoch: z.number().int().nonnegative(),
   batch: z.number().int().nonnegative(),
   batches: z.number().int().positive(),
@@ -162,6 +163,7 @@ export const BatchMetrics = z.object({
 export type BatchMetrics = z.infer<typeof BatchMetrics>;
 
 export const EpochMetrics = z.object({
+  /** 1-based epoch number. */
   epoch: z.number().int().nonnegative(),
   trainLoss: z.number(),
   trainAccuracy: z.number(),
