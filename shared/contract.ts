@@ -40,6 +40,17 @@ export const requestSchemas = {
     request: z.object({ paths: z.array(z.string().min(1)).min(1).max(64) }).strict(),
     response: DatasetSummary,
   },
+  'datasets:set-excluded': {
+    request: z
+      .object({
+        roots: z.array(z.string().min(1)).min(1).max(64),
+        path: z.string().min(1),
+        excluded: z.boolean(),
+      })
+      .strict(),
+    /** The dataset's excluded paths after the change. */
+    response: z.object({ excluded: z.array(z.string()) }),
+  },
   'models:list': {
     request: Empty,
     response: z.array(CatalogItem),

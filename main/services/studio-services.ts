@@ -7,6 +7,8 @@ import path from 'node:path';
 import type { EventSink, RequestHandlers } from '../../shared/contract';
 import type { TrainConfig } from '../../shared/domain';
 import type { TrainJob } from '../../shared/worker-protocol';
+import { datasetId } from './datasets/dataset-id';
+import { ExclusionStore } from './datasets/exclusion-store';
 import { scanDataset } from './datasets/scan-dataset';
 import { ThumbnailRegistry } from './datasets/thumbnails';
 import { exportRun } from './exports/export-run';
@@ -41,6 +43,8 @@ export function createStudioServices(options: StudioServicesOptions): StudioServ
   const { paths, emit } = options;
   const thumbnails = new ThumbnailRegistry();
   const runs = new RunStore(paths.runsDir);
+  const exclusions = new ExclusionStore(path.join(paths.dataDir, 'datasets'));
+  const exclusionsOf = (roots: string[]) => exclusions.get(datasetId(roots));
   const supervisor = new TrainingSupervisor({ launchWorker: options.launchWorker, runs, emit });
 
   async function startTraining(
@@ -51,6 +55,7 @@ export function createStudioServices(options: StudioServicesOptions): StudioServ
     const scanned = await scanDataset(config.datasetRoots, {
       valRatio: config.validationSplit,
       seed: config.seed,
+      exclusions: await exclusionsOf(config.datasetRoots),
     });
     if (!scanned.summary.trainable) {
       throw new ServiceError(
@@ -109,11 +114,20 @@ export function createStudioServices(options: StudioServicesOptions): StudioServ
     }),
     'diagnostics:backends': async () => supervisor.diagnoseBackends('auto'),
     'datasets:scan': async ({ paths: roots }) => {
-      const scanned = await scanDataset(roots.map((root) => path.resolve(root)), {
+      const scanned = await scanDataset(roots, {
         thumbnails,
+        exclusions: await exclusionsOf(roots),
         onProgress: (progress) => emit('datasets:scan-progress', progress),
       });
       return scanned.summary;
+    },
+    'datasets:set-excluded': async ({ roots, path: filePath, excluded }) => {
+      const id = datasetId(roots);
+      const target = path.resolve(filePath);
+      const list = excluded
+        ? await exclusions.exclude(id, target)
+        : await exclusions.include(id, target);
+      return { excluded: list };
     },
     'models:list': async () => listCatalog(paths.modelsDirs),
     'models:inspect': async ({ ref, featureLayer }) =>

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { summarizeProblems } from '../../services/datasets/problem-summary';
 import { createCliContext, formatTable, printJson } from '../cli-context';
 import { CliUsageError, parseCommandArgs, request } from '../parse-args';
 
@@ -24,7 +25,7 @@ export async function runScanCommand(args: string[]): Promise<number> {
   const rows = summary.classes.map((c) => [c.name, c.count, c.trainCount, c.valCount]);
   out.write(`${formatTable(['class', 'images', 'train', 'val'], rows)}\n`);
   if (summary.problems.length) {
-    out.write(`\n${summary.problems.length} problem(s):\n`);
+    out.write(`\n${summarizeProblems(summary)}\n${summary.problems.length} problem(s):\n`);
     for (const problem of summary.problems) {
       out.write(
         `  [${problem.kind}] ${problem.path || '(dataset)'}\n    ${problem.message} ${problem.action}\n`,
