@@ -1,6 +1,7 @@
 /** Loaders for the backends that ship with the studio: WebAssembly and plain JavaScript. */
 import * as tf from '@tensorflow/tfjs';
 import { firstLine, nodeRequire, type LoadResult } from './backend-loader';
+import { registerWasmGradientKernels } from './wasm-gradients';
 
 export async function loadWasm(): Promise<LoadResult> {
   const fix =
@@ -22,6 +23,7 @@ export async function loadWasm(): Promise<LoadResult> {
     return { ok: false, detail: `the WebAssembly module did not start: ${firstLine(error)}`, fix };
   }
   if (!ready) return { ok: false, detail: 'the WebAssembly module did not start', fix };
+  registerWasmGradientKernels();
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
   // The threaded build needs Web Workers; under Node tfjs-backend-wasm always runs one thread.
   const threads = (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'))
