@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from './fixtures-path';
 
@@ -46,11 +46,21 @@ export async function startBuiltWebShell(
       reject(new Error(`The web shell exited with code ${code} before it was ready:\n${output}`));
     });
   });
-  // Keep the pipes drained so a chatty server never blocks on a full buffer.
-  child.stdout?.resume();
-  child.stderr?.on('data', (chunk: Buffer) =>
-    process.stderr.write(`[web shell] ${chunk.toString()}`),
-  );
+  // Keep the pipes drained into a log (the worker's native TensorFlow is chatty on stderr),
+  // so the test output stays readable and a failure can still be traced.
+  const logFile = path.join(repoRoot, 'test-results', 'web-shell.log');
+  mkdirSync(path.dirname(logFile), { recursive: true });
+  const log = createWriteStream(logFile);
+  log.write(output);
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  child.once('exit', (code, signal) => {
+    if (code !== 0 && signal !== 'SIGTERM') {
+      process.stderr.write(
+        `The web shell exited unexpectedly (code ${code}, signal ${signal}); see ${logFile}\n`,
+      );
+    }
+  });
   return {
     url,
     process: child,

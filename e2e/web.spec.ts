@@ -110,6 +110,28 @@ test.describe('web shell in Chromium', () => {
     await studio.screenshot(path.join(screenshots, 'export.png'));
   });
 
+  test('cancels a running training and says so', async ({ page }) => {
+    test.setTimeout(5 * 60_000);
+    const studio = new StudioPage(page);
+    const dataset = new DatasetPage(page);
+    const train = new TrainPage(page);
+    await studio.open(studioUrl());
+    await dataset.addFolder(hymenopteraTrainDir);
+    await expect(dataset.classCards).toHaveCount(2, { timeout: 120_000 });
+    await studio.goTo('Train');
+    await train.field('epochs').fill('500');
+    await train.startButton.click();
+    // Cancel once the fit loop runs, so the worker is interrupted mid-run.
+    await expect
+      .poll(async () => Number(await train.chart.getAttribute('data-batches')), {
+        timeout: 180_000,
+      })
+      .toBeGreaterThan(0);
+    await page.getByRole('button', { name: 'Cancel training' }).click();
+    await expect(train.status).toHaveText('Cancelled', { timeout: 60_000 });
+    await expect(train.startButton).toBeEnabled();
+  });
+
   test('explains a folder that does not exist and keeps the field for fixing it', async ({
     page,
   }) => {

@@ -1,15 +1,12 @@
+import './zod-config';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { config as configureZod } from 'zod';
 import { createStudioApi } from './api/create-api';
 import { App } from './app';
 import { connectBridge } from './store/bridge';
 import { StudioProvider } from './store/store-context';
 import { createStudioStore } from './store/studio-store';
 import './styles/app.css';
-
-// The page's CSP forbids eval; without this zod probes `new Function` and logs a violation.
-configureZod({ jitless: true });
 
 const { api, onConnectionChange } = createStudioApi();
 const store = createStudioStore(api);

@@ -22,8 +22,8 @@ export function DatasetStats(props: { dataset: DatasetSummary }) {
       <Stat
         label={
           dataset.split.source === 'folders'
-            ? 'Validation (val folder)'
-            : `Validation (${Math.round(dataset.split.valRatio * 100)}% held out)`
+            ? 'Validation (val/)'
+            : `Validation (${Math.round(dataset.split.valRatio * 100)}%)`
         }
         value={formatCount(dataset.split.val)}
       />
