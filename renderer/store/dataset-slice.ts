@@ -23,6 +23,8 @@ export interface DatasetSlice {
   addDroppedFiles(files: File[]): Promise<void>;
   removeDatasetRoot(root: string): Promise<void>;
   rescanDataset(): Promise<void>;
+  /** Leaves a file out of training (or takes it back), then rescans. */
+  setFileExcluded(filePath: string, excluded: boolean): Promise<void>;
   setDatasetError(message: string): void;
   onScanProgress(progress: EventOf<'datasets:scan-progress'>): void;
 }
@@ -136,6 +138,17 @@ export const createDatasetSlice: SliceCreator<DatasetSlice> = (api) => (set, get
       if (roots.length === 0) return;
       const summary = await scan(roots);
       if (summary) show(roots, summary);
+    },
+    async setFileExcluded(filePath, excluded) {
+      const roots = get().datasetRoots;
+      if (roots.length === 0) return;
+      try {
+        await api.request('datasets:set-excluded', { roots, path: filePath, excluded });
+      } catch (error) {
+        set({ scanStatus: 'error', scanError: errorMessage(error) });
+        return;
+      }
+      await get().rescanDataset();
     },
     setDatasetError: (scanError) => set({ scanStatus: 'error', scanError }),
     onScanProgress: (scanProgress) => {

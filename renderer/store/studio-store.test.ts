@@ -1,6 +1,6 @@
 /* eslint-disable no-restricted-imports -- an integration test, run in Node: it drives the
    renderer's client and store against the real web shell and services, never shipped in the UI. */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -140,6 +140,44 @@ describe('studio store over the real web shell and services', () => {
     expect(store.getState().freezePlan()).toEqual({ mode: 'custom', trainableLayers: [last] });
     store.getState().freezeAllLayers();
     expect(store.getState().trainBlockers()).toEqual([]);
+  });
+
+  it('leaves a file out of the dataset and puts it back', async () => {
+    const root = path.join(workDir, 'small');
+    for (const label of ['ants', 'bees']) {
+      await mkdir(path.join(root, label), { recursive: true });
+      const names = (await readdir(path.join(trainDir, label))).filter((n) => n.endsWith('.jpg'));
+      for (const name of names.slice(0, 3)) {
+        await copyFile(path.join(trainDir, label, name), path.join(root, label, name));
+      }
+      if (label === 'ants') {
+        // A fourth JPEG named .png: only a warning, so it stays in until the user leaves it out.
+        await copyFile(
+          path.join(trainDir, label, names[3] as string),
+          path.join(root, label, 'misnamed.png'),
+        );
+      }
+    }
+
+    const fresh = createStudioStore(api);
+    await fresh.getState().addDatasetFolders([root]);
+    const misnamed = fresh
+      .getState()
+      .dataset?.problems.find((p) => p.kind === 'extension-mismatch' && !p.excluded);
+    expect(misnamed, JSON.stringify(fresh.getState().dataset?.problems)).toBeTruthy();
+    const antsBefore = fresh.getState().dataset?.classes.find((c) => c.name === 'ants')?.count ?? 0;
+
+    await fresh.getState().setFileExcluded(misnamed?.path ?? '', true);
+    const after = fresh.getState().dataset;
+    expect(after?.excluded).toEqual([misnamed?.path]);
+    expect(after?.classes.find((c) => c.name === 'ants')?.count).toBe(antsBefore - 1);
+    expect(after?.problems.some((p) => p.kind === 'extension-mismatch')).toBe(false);
+
+    await fresh.getState().setFileExcluded(misnamed?.path ?? '', false);
+    expect(fresh.getState().dataset?.excluded ?? []).toEqual([]);
+    expect(fresh.getState().dataset?.classes.find((c) => c.name === 'ants')?.count).toBe(
+      antsBefore,
+    );
   });
 
   it('names what blocks training in words the user can act on', () => {

@@ -45,7 +45,7 @@ export function DatasetScreen() {
         <>
           <DatasetStats dataset={dataset} />
           <ClassCards classes={dataset.classes} />
-          <ProblemsList problems={dataset.problems} />
+          <ProblemsList problems={dataset.problems} excluded={dataset.excluded ?? []} />
         </>
       ) : scanStatus !== 'loading' ? (
         <DatasetEmptyState />

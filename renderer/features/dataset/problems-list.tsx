@@ -1,16 +1,46 @@
 import { useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import type { DatasetProblem } from '../../../shared/domain';
+import { useStudio } from '../../store/store-context';
+import { ProblemItem, shortPath } from './problem-item';
 
 const SHOWN = 8;
 
-function shortPath(path: string): string {
-  const parts = path.split(/[\\/]/).filter(Boolean);
-  return parts.length > 3 ? `…/${parts.slice(-3).join('/')}` : path;
+/** Files the user left out, each of which can be put back. */
+function ExcludedFiles(props: { paths: string[]; busy: boolean; onInclude(path: string): void }) {
+  if (props.paths.length === 0) return null;
+  return (
+    <details className="excluded">
+      <summary>
+        {props.paths.length === 1 ? '1 file' : `${props.paths.length} files`} left out by you
+      </summary>
+      <ul aria-label="Files left out">
+        {props.paths.map((path) => (
+          <li key={path}>
+            <span className="mono small" title={path}>
+              {shortPath(path)}
+            </span>
+            <button
+              type="button"
+              className="btn link"
+              disabled={props.busy}
+              onClick={() => props.onInclude(path)}
+            >
+              Put back
+            </button>
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
 }
 
 /** What the scan found wrong, each with what to do about it. */
-export function ProblemsList(props: { problems: DatasetProblem[] }) {
+export function ProblemsList(props: { problems: DatasetProblem[]; excluded: string[] }) {
   const [expanded, setExpanded] = useState(false);
+  const { busy, setExcluded } = useStudio(
+    useShallow((s) => ({ busy: s.scanStatus === 'loading', setExcluded: s.setFileExcluded })),
+  );
   const { problems } = props;
   return (
     <section aria-labelledby="problems-heading">
@@ -25,20 +55,12 @@ export function ProblemsList(props: { problems: DatasetProblem[] }) {
         <>
           <ul className="problems" data-testid="problems">
             {(expanded ? problems : problems.slice(0, SHOWN)).map((problem, index) => (
-              <li key={`${problem.kind}-${problem.path}-${index}`} className="problem">
-                <span className={`problem-kind kind-${problem.kind}`}>
-                  {problem.kind.replace(/-/g, ' ')}
-                </span>
-                <div className="problem-text">
-                  <p>{problem.message}</p>
-                  <p className="muted">{problem.action}</p>
-                  {problem.path ? (
-                    <p className="mono small muted" title={problem.path}>
-                      {shortPath(problem.path)}
-                    </p>
-                  ) : null}
-                </div>
-              </li>
+              <ProblemItem
+                key={`${problem.kind}-${problem.path}-${index}`}
+                problem={problem}
+                busy={busy}
+                onExclude={(path) => void setExcluded(path, true)}
+              />
             ))}
           </ul>
           {problems.length > SHOWN ? (
@@ -48,6 +70,11 @@ export function ProblemsList(props: { problems: DatasetProblem[] }) {
           ) : null}
         </>
       )}
+      <ExcludedFiles
+        paths={props.excluded}
+        busy={busy}
+        onInclude={(path) => void setExcluded(path, false)}
+      />
     </section>
   );
 }
