@@ -8,6 +8,12 @@ import { resolveStudioPaths } from '../services/paths';
 import { createStudioServices } from '../services/studio-services';
 import { startWebShell, type WebShell } from './web-shell';
 
+const fixtures = path.resolve(
+  process.env.TRANSFER_STUDIO_FIXTURES ??
+    path.join(__dirname, '..', '..', '..', 'shared', 'fixtures'),
+);
+const trainDir = path.join(fixtures, 'datasets', 'hymenoptera_data', 'train');
+
 interface RawResponse {
   status: number;
   headers: http.IncomingHttpHeaders;
@@ -211,6 +217,45 @@ describe('web shell', () => {
       expect(unknown.status).toBe(404);
       expect((await rawGet(shell.port, '/thumbnails/abc123')).status).toBe(401);
     });
+  });
+
+  it('serves a thumbnail the scan issued, as a real JPEG, only with the token', async () => {
+    const ws = await connect(`ws://127.0.0.1:${shell.port}/ws`, { origin, cookie });
+    const scan = await ask(ws, {
+      type: 'request',
+      id: 'scan',
+      channel: 'datasets:scan',
+      payload: { paths: [trainDir] },
+    });
+    ws.close();
+    expect(scan.ok, JSON.stringify(scan.error)).toBe(true);
+    const classes = (scan.result as { classes: { thumbnails: string[] }[] }).classes;
+    const id = classes[0]?.thumbnails[0] ?? '';
+    expect(id).not.toBe('');
+    const image = await new Promise<{ status: number; type: string; body: Buffer }>(
+      (resolve, reject) => {
+        http
+          .get(
+            { host: '127.0.0.1', port: shell.port, path: `/thumbnails/${id}`, headers: { cookie } },
+            (res) => {
+              const chunks: Buffer[] = [];
+              res.on('data', (chunk: Buffer) => chunks.push(chunk));
+              res.on('end', () =>
+                resolve({
+                  status: res.statusCode ?? 0,
+                  type: String(res.headers['content-type']),
+                  body: Buffer.concat(chunks),
+                }),
+              );
+            },
+          )
+          .on('error', reject);
+      },
+    );
+    expect(image.status).toBe(200);
+    expect(image.type).toBe('image/jpeg');
+    expect([...image.body.subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
+    expect((await rawGet(shell.port, `/thumbnails/${id}`)).status).toBe(401);
   });
 
   describe('WebSocket', () => {
