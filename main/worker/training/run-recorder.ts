@@ -52,6 +52,11 @@ export class RunRecorder {
     });
   }
 
+  /** A line in metrics.jsonl only (what the host already hears through another message). */
+  note(phase: string, message: string): void {
+    this.append({ type: 'phase', phase, message });
+  }
+
   batch(metrics: BatchMetrics): void {
     this.append({ type: 'batch', ...metrics });
     const now = this.now();

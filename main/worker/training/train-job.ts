@@ -46,7 +46,8 @@ export async function runTrainJob(job: TrainJob, hooks: JobHooks): Promise<RunSu
     if (warning) recorder.phase('backend', warning);
     const report = await selectBackend(choice);
     hooks.emit({ type: 'backend', report });
-    recorder.phase('backend', `Training on ${report.description}`);
+    // The host announces the backend from the 'backend' message; the file keeps a line too.
+    recorder.note('backend', `Training on ${report.description}`);
     await recorder.update({ backend: report.description });
 
     recorder.phase('loading-model', `Loading ${job.baseModelName}`);
