@@ -60,7 +60,7 @@ describe('runTrainJob', () => {
       cancel: new CancelSignal(),
     });
     expect(summary.error).toBeUndefined();
-    expect(summary).toMatchObject({ status: "completed", epochsDone: 2 });
+    expect(summary).toMatchObject({ status: 'completed', epochsDone: 2 });
     const phases = messages.filter((m) => m.type === 'phase').map((m) => m.message ?? '');
     expect(phases.some((m) => /Not in the base, ignored: nope/.test(m))).toBe(true);
     expect(phases.some((m) => /No weights to train, ignored: conv_pw_13_relu/.test(m))).toBe(true);
