@@ -149,9 +149,7 @@ describe('TrainingSupervisor with the real worker', () => {
         e.payload.runId === doomed.runId &&
         e.payload.metrics.epoch >= 2,
     );
-    const pid = (
-      supervisor as unknown as { active: Map<string, { handle: { pid: number } }> }
-    ).active.get(doomed.runId)!.handle.pid;
+    const pid = supervisor.workerPid(doomed.runId)!;
     process.kill(pid, 'SIGKILL');
     await supervisor.waitFor(doomed.runId);
     const { summary, epochs } = await runs.get(doomed.runId);
@@ -178,5 +176,24 @@ describe('TrainingSupervisor with the real worker', () => {
     expect(auto.attempts.at(-1)?.ok).toBe(true);
     expect(auto.attempts.filter((a) => !a.ok).every((a) => a.fix)).toBe(true);
     expect(supervisor.activeRunIds).toEqual([]);
+  });
+
+  it('records runs stopped by stopAll (the studio quitting) as failed, saying why', async () => {
+    const job = await createHymenopteraJob(runs, {
+      config: { epochs: 100 },
+      trainPerClass: 20,
+      valPerClass: 4,
+    });
+    supervisor.start(job);
+    await when(
+      (e) =>
+        e.event === 'training:status' &&
+        e.payload.runId === job.runId &&
+        e.payload.phase === 'features-train',
+    );
+    await supervisor.stopAll();
+    const { summary } = await runs.get(job.runId);
+    expect(summary.status).toBe('failed');
+    expect(summary.error).toMatch(/studio quit while this run was training/);
   });
 });

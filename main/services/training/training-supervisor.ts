@@ -25,6 +25,8 @@ interface ActiveRun {
   handle: WorkerHandle;
   reportedEnd: boolean;
   cancelRequested: boolean;
+  /** Killed because the studio is quitting (stopAll). */
+  stopping: boolean;
   lastError?: string;
   timers: NodeJS.Timeout[];
   ended: Promise<void>;
@@ -74,6 +76,7 @@ export class TrainingSupervisor {
       handle,
       reportedEnd: false,
       cancelRequested: false,
+      stopping: false,
       timers: [],
       ended: new Promise<void>((resolve) => (markEnded = resolve)),
     };
@@ -108,10 +111,18 @@ export class TrainingSupervisor {
     await this.active.get(runId)?.ended;
   }
 
+  /** Process id of a run's worker, while it runs (for diagnostics). */
+  workerPid(runId: string): number | undefined {
+    return this.active.get(runId)?.handle.pid;
+  }
+
   /** Kills every worker (the app is quitting); their runs are recorded as failed. */
   async stopAll(): Promise<void> {
     const runs = [...this.active.values()];
-    for (const run of runs) run.handle.kill();
+    for (const run of runs) {
+      run.stopping = true;
+      run.handle.kill();
+    }
     await Promise.all(runs.map((run) => run.ended));
   }
 
@@ -200,10 +211,16 @@ export class TrainingSupervisor {
   private async onWorkerExit(run: ActiveRun, exit: WorkerExit): Promise<void> {
     if (run.reportedEnd) return;
     const status: RunStatus = run.cancelRequested ? 'cancelled' : 'failed';
-    const reason = run.cancelRequested
-      ? 'Cancelled.'
-      : `The training worker stopped unexpectedly (${exit.reason ?? `exit code ${exit.code}`})` +
+    let reason: string;
+    if (run.cancelRequested) reason = 'Cancelled.';
+    else if (run.stopping) {
+      reason =
+        'The studio quit while this run was training. The epochs finished before that are kept.';
+    } else {
+      reason =
+        `The training worker stopped unexpectedly (${exit.reason ?? `exit code ${exit.code}`})` +
         `${run.lastError ? `: ${run.lastError}` : ''}. The epochs finished before that are kept.`;
+    }
     this.announceEnd(await this.recordEnd(run.runId, run.runDir, status, reason));
   }
 
