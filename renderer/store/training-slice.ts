@@ -75,7 +75,7 @@ export const createTrainingSlice: SliceCreator<TrainingSlice> = (api) => (set, g
   }
 
   return {
-    trainParams: { epochs: '10', learningRate: '0.001', batchSize: '16' },
+    trainParams: { epochs: '20', learningRate: '0.001', batchSize: '16' },
     runId: null,
     runStatus: 'idle',
     phase: null,

@@ -123,7 +123,7 @@ export function MetricsChart() {
   // Re-evaluated on every store change, but renders only when the answer flips.
   const empty = useStudio((s) => s.series.batchCount === 0 && s.series.epochCount === 0);
   return (
-    <div className="charts-wrap">
+    <div className={empty ? 'charts-wrap empty' : 'charts-wrap'}>
       <div
         className="charts"
         ref={hostRef}
