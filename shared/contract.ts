@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import {
+  Augmentation,
   BackendReport,
   BatchMetrics,
   CatalogItem,
@@ -66,6 +67,42 @@ export const requestSchemas = {
   'training:cancel': {
     request: z.object({ runId: z.string().min(1) }).strict(),
     response: z.object({ cancelled: z.boolean() }),
+  },
+  'training:pause': {
+    request: z.object({ runId: z.string().min(1) }).strict(),
+    response: z.object({ paused: z.boolean() }),
+  },
+  'training:resume': {
+    request: z.object({ runId: z.string().min(1) }).strict(),
+    response: z.object({ resumed: z.boolean() }),
+  },
+  /** Adds epochs to a running run, or continues a finished one from its saved model. */
+  'training:extend': {
+    request: z
+      .object({ runId: z.string().min(1), epochs: z.number().int().min(1).max(1000) })
+      .strict(),
+    response: z.object({ runId: z.string(), epochsPlanned: z.number().int() }),
+  },
+  /** fastai's lr_find: loss against an exponentially growing learning rate, and a suggestion. */
+  'training:lr-find': {
+    request: TrainConfig,
+    response: z.object({
+      points: z.array(z.object({ learningRate: z.number(), loss: z.number() })),
+      suggested: z.number().positive(),
+    }),
+  },
+  /** A few augmented views of one dataset image, exactly as training would produce them. */
+  'training:augment-preview': {
+    request: z
+      .object({
+        thumbnailId: z.string().min(1),
+        augmentation: Augmentation,
+        count: z.number().int().min(1).max(12).default(6),
+        seed: z.number().int().nonnegative().default(1),
+      })
+      .strict(),
+    /** JPEG data URLs. */
+    response: z.object({ images: z.array(z.string()) }),
   },
   'runs:list': {
     request: Empty,

@@ -133,6 +133,39 @@ export type BackendName = z.infer<typeof BackendName>;
 export const BackendChoice = z.union([BackendName, z.literal('auto')]);
 export type BackendChoice = z.infer<typeof BackendChoice>;
 
+export const LrSchedule = z.enum(['constant', 'step', 'cosine', 'one-cycle']);
+export type LrSchedule = z.infer<typeof LrSchedule>;
+
+const AugmentOption = z.object({
+  enabled: z.boolean(),
+  /** 0..1, mapped by the augmenter to e.g. degrees of rotation or zoom range. */
+  strength: z.number().min(0).max(1),
+});
+
+/** Create ML's augmentation set; each on/off with a strength. */
+export const Augmentation = z.object({
+  flip: AugmentOption,
+  rotation: AugmentOption,
+  zoom: AugmentOption,
+  exposure: AugmentOption,
+  noise: AugmentOption,
+  blur: AugmentOption,
+  /** With a frozen base, how many augmented views per image are computed and cached. */
+  viewsPerImage: z.number().int().min(1).max(32),
+});
+export type Augmentation = z.infer<typeof Augmentation>;
+
+const off = { enabled: false, strength: 0.5 } as const;
+export const noAugmentation: Augmentation = {
+  flip: off,
+  rotation: off,
+  zoom: off,
+  exposure: off,
+  noise: off,
+  blur: off,
+  viewsPerImage: 1,
+};
+
 export const TrainConfig = z.object({
   datasetRoots: z.array(z.string().min(1)).min(1),
   model: ModelRef,
@@ -148,6 +181,34 @@ export const TrainConfig = z.object({
   backend: BackendChoice.default('auto'),
   /** Human name of the run; defaults to base model + date. */
   name: z.string().max(200).optional(),
+  /** Units of an optional hidden dense layer in the head (0 = none). */
+  hiddenUnits: z.number().int().min(0).max(4096).default(0),
+  optimizer: z.enum(['adam', 'sgd']).default('adam'),
+  /** SGD momentum (ignored by Adam). */
+  momentum: z.number().min(0).max(0.999).default(0.9),
+  schedule: LrSchedule.default('constant'),
+  labelSmoothing: z.number().min(0).max(0.5).default(0),
+  /** 'balanced' weighs each class by n_total / (n_classes * n_class), as the doctor reports. */
+  classWeights: z.enum(['none', 'balanced']).default('none'),
+  earlyStopping: z
+    .object({
+      enabled: z.boolean(),
+      /** Epochs without a better validation loss before stopping (best weights restored). */
+      patience: z.number().int().min(1).max(100),
+    })
+    .default({ enabled: false, patience: 5 }),
+  /**
+   * Second phase of the two-phase schedule, used when the freeze plan unfreezes base layers:
+   * after `epochs` of head training, `epochs` more with the planned base layers trainable at
+   * `learningRate * learningRateFactor` (the head keeps its own rate).
+   */
+  fineTune: z
+    .object({
+      epochs: z.number().int().min(0).max(1000),
+      learningRateFactor: z.number().positive().max(1),
+    })
+    .default({ epochs: 0, learningRateFactor: 0.1 }),
+  augmentation: Augmentation.default(noAugmentation),
 });
 export type TrainConfig = z.infer<typeof TrainConfig>;
 export type TrainConfigInput = z.input<typeof TrainConfig>;

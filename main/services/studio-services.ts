@@ -39,6 +39,10 @@ export interface StudioServices {
   ): Promise<{ runId: string; dir: string }>;
 }
 
+function notYet(what: string): never {
+  throw new ServiceError('failed', `${what} is not available in this version yet.`);
+}
+
 export function createStudioServices(options: StudioServicesOptions): StudioServices {
   const { paths, emit } = options;
   const thumbnails = new ThumbnailRegistry();
@@ -134,6 +138,12 @@ export function createStudioServices(options: StudioServicesOptions): StudioServ
       inspectModel(await resolveModel(ref, paths.modelsDirs), featureLayer),
     'training:start': async (config) => startTraining(config),
     'training:cancel': async ({ runId }) => ({ cancelled: supervisor.cancel(runId) }),
+    // Issue 7 (training controls) implements these in the supervisor and worker.
+    'training:pause': async () => notYet('Pausing'),
+    'training:resume': async () => notYet('Resuming'),
+    'training:extend': async () => notYet('Extending a run'),
+    'training:lr-find': async () => notYet('The learning-rate finder'),
+    'training:augment-preview': async () => notYet('Augmentation preview'),
     'runs:list': async () => runs.list(),
     'runs:get': async ({ runId }) => runs.get(runId),
     'exports:run': async ({ runId, format, outDir, overwrite }) =>
