@@ -1,0 +1,58 @@
+/**
+ * The default training recipe: the one place its values live. The CLI's flag defaults and the
+ * UI's form defaults both start from `defaultTrainSettings`, so a run started with no options
+ * trains the same way everywhere. The values were chosen by measurement (see docs/ for the
+ * numbers), not taste, and are meant to work on any small image dataset, not one in particular.
+ */
+import type { Augmentation, FreezePlan, TrainConfig } from './domain';
+
+/** Everything of a TrainConfig that is not about which data and which model. */
+export type TrainSettings = Omit<TrainConfig, 'datasetRoots' | 'model' | 'featureLayer' | 'name'>;
+
+const augmentationOff = { enabled: false, strength: 0.5 } as const;
+
+/** Augmentation the UI offers when the user switches it on (off by default: see below). */
+export const suggestedAugmentation: Augmentation = {
+  flip: { enabled: true, strength: 1 },
+  rotation: { enabled: true, strength: 0.3 },
+  zoom: { enabled: true, strength: 0.3 },
+  exposure: { enabled: true, strength: 0.3 },
+  noise: { enabled: false, strength: 0.2 },
+  blur: { enabled: false, strength: 0.2 },
+  viewsPerImage: 4,
+};
+
+export const defaultFreezePlan: FreezePlan = { mode: 'feature-extractor', trainableLayers: [] };
+
+/**
+ * Head training on cached features is cheap (tens of milliseconds an epoch), so the recipe
+ * affords many epochs at a fairly high learning rate with cosine decay, and early stopping on
+ * the validation loss restores the best epoch's weights.
+ */
+export const defaultTrainSettings: TrainSettings = {
+  freeze: defaultFreezePlan,
+  epochs: 50,
+  learningRate: 0.005,
+  batchSize: 32,
+  validationSplit: 0.2,
+  dropout: 0.2,
+  seed: 42,
+  backend: 'auto',
+  hiddenUnits: 0,
+  optimizer: 'adam',
+  momentum: 0.9,
+  schedule: 'cosine',
+  labelSmoothing: 0.1,
+  classWeights: 'balanced',
+  earlyStopping: { enabled: true, patience: 10 },
+  fineTune: { epochs: 5, learningRateFactor: 0.1 },
+  augmentation: {
+    flip: augmentationOff,
+    rotation: augmentationOff,
+    zoom: augmentationOff,
+    exposure: augmentationOff,
+    noise: augmentationOff,
+    blur: augmentationOff,
+    viewsPerImage: 1,
+  },
+};
