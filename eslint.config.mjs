@@ -9,14 +9,28 @@ import globals from 'globals';
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto', 'http', 'net'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.native/**', 'bench/.venv/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'release/**',
+      'node_modules/**',
+      'test-results/**',
+      'playwright-report/**',
+      '.native/**',
+      'bench/.venv/**',
+      '.tmp/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {
       'no-restricted-exports': ['error', { restrictDefaultExports: { direct: true } }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
     },
   },
   {
@@ -26,11 +40,24 @@ export default tseslint.config(
   {
     files: ['shared/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: [...nodeBuiltins, 'electron', 'react', 'react-dom', '../main/*', '../renderer/*'], message: 'shared/ is pure TypeScript: no Node, DOM, Electron or UI imports.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                ...nodeBuiltins,
+                'electron',
+                'react',
+                'react-dom',
+                '../main/*',
+                '../renderer/*',
+              ],
+              message: 'shared/ is pure TypeScript: no Node, DOM, Electron or UI imports.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -39,32 +66,53 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: [...nodeBuiltins, 'electron', '**/main/*', '**/main/**'], message: 'The renderer has no Node access and never imports main/.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [...nodeBuiltins, 'electron', '**/main/*', '**/main/**'],
+              message: 'The renderer has no Node access and never imports main/.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['main/**/*.ts'],
     ignores: ['main/electron/**'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['electron', '**/renderer/**', '**/electron/**'], message: 'Only main/electron may import electron; main never imports the renderer.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['electron', '**/renderer/**', '**/electron/**'],
+              message: 'Only main/electron may import electron; main never imports the renderer.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['main/electron/**/*.ts'],
     ignores: ['main/electron/typed-ipc.ts', 'main/electron/preload.ts'],
     rules: {
-      'no-restricted-syntax': ['error', {
-        selector: "ImportSpecifier[imported.name=/^(ipcMain|ipcRenderer)$/]",
-        message: 'Use the typed wrappers in main/electron/typed-ipc.ts, never raw ipcMain/ipcRenderer.',
-      }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'ImportSpecifier[imported.name=/^(ipcMain|ipcRenderer)$/]',
+          message:
+            'Use the typed wrappers in main/electron/typed-ipc.ts, never raw ipcMain/ipcRenderer.',
+        },
+      ],
     },
+  },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

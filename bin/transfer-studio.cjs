@@ -4,7 +4,9 @@ const path = require('node:path');
 const fs = require('node:fs');
 const cli = path.join(__dirname, '..', 'dist', 'main', 'cli.cjs');
 if (!fs.existsSync(cli)) {
-  console.error('transfer-studio is not built yet. Run `npm run build` in ' + path.dirname(__dirname));
+  console.error(
+    'transfer-studio is not built yet. Run `npm run build` in ' + path.dirname(__dirname),
+  );
   process.exit(1);
 }
 require(cli);

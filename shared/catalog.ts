@@ -35,7 +35,8 @@ function mobilenetV2(alpha: '0.35' | '0.50' | '0.75' | '1.00', sizeBytes: number
     featureLayer: 'out_relu',
     preprocessing: MINUS_ONE_TO_ONE,
     sizeBytes,
-    license: 'Apache-2.0 / MIT (Keras Applications ImageNet weights, as shipped by Teachable Machine)',
+    license:
+      'Apache-2.0 / MIT (Keras Applications ImageNet weights, as shipped by Teachable Machine)',
     localDirNames: [`mobilenet_v2_${alpha}_224`],
   };
 }

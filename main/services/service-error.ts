@@ -14,7 +14,11 @@ export class ServiceError extends Error {
 
 export function toErrorPayload(error: unknown): ErrorPayload {
   if (error instanceof ServiceError) {
-    return { code: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) };
+    return {
+      code: error.code,
+      message: error.message,
+      ...(error.issues ? { issues: error.issues } : {}),
+    };
   }
   const message = error instanceof Error ? error.message : String(error);
   return { code: 'failed', message };

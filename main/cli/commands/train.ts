@@ -42,11 +42,13 @@ export async function runTrainCommand(args: string[]): Promise<number> {
 
   const ctx = createCliContext();
   const printer = createTrainPrinter({ json: values.json ?? false, epochs: parsed.data.epochs });
-  let runId: string | undefined;
+  const current: { runId?: string } = {};
   let finished: RunSummary | undefined;
   ctx.onEvent((event: EventName, payload: unknown) => {
     const forThisRun = (payload as { runId?: string }).runId;
-    if (forThisRun !== undefined && runId !== undefined && forThisRun !== runId) return;
+    if (forThisRun !== undefined && current.runId !== undefined && forThisRun !== current.runId) {
+      return;
+    }
     if (event === 'training:done') finished = (payload as { summary: RunSummary }).summary;
     printer.onEvent(event, payload);
   });
@@ -55,7 +57,7 @@ export async function runTrainCommand(args: string[]): Promise<number> {
     parsed.data,
     values.out ? { runDir: path.resolve(values.out) } : {},
   );
-  runId = run.runId;
+  current.runId = run.runId;
   const stop = () => {
     process.stderr.write('\nCancelling (finishing the current batch)…\n');
     ctx.services.supervisor.cancel(run.runId);
