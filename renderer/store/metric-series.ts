@@ -1,15 +1,28 @@
 import type { BatchMetrics, EpochMetrics } from '../../shared/domain';
-import { lttbIndices } from './downsample';
+import { minMaxIndices } from './downsample';
 
-/** Columns for the charts: x (epochs, fractional) then one column per line, null = no point. */
+export type ChartMetric = 'loss' | 'accuracy';
+
+/** uPlot's columns for one chart: x (epochs, fractional), batch line, validation points. */
 export interface ChartColumns {
   x: number[];
-  batchLoss: (number | null)[];
-  batchAccuracy: (number | null)[];
-  valLoss: (number | null)[];
-  valAccuracy: (number | null)[];
+  batch: (number | null)[];
+  validation: (number | null)[];
   /** Batch points actually drawn (after downsampling). */
   batchPoints: number;
+}
+
+/** A Float64Array that doubles when full, so 100,000 points cost a few copies, not 100,000. */
+class GrowingColumn {
+  data = new Float64Array(1024);
+  push(value: number, at: number): void {
+    if (at >= this.data.length) {
+      const larger = new Float64Array(this.data.length * 2);
+      larger.set(this.data);
+      this.data = larger;
+    }
+    this.data[at] = value;
+  }
 }
 
 /**
@@ -17,13 +30,14 @@ export interface ChartColumns {
  * and are only ever read by the chart, which redraws from a store subscription.
  */
 export class MetricSeries {
-  private xs: number[] = [];
-  private losses: number[] = [];
-  private accuracies: number[] = [];
+  private length = 0;
+  private xs = new GrowingColumn();
+  private losses = new GrowingColumn();
+  private accuracies = new GrowingColumn();
   private epochs: EpochMetrics[] = [];
 
   get batchCount(): number {
-    return this.xs.length;
+    return this.length;
   }
 
   get epochCount(): number {
@@ -31,9 +45,10 @@ export class MetricSeries {
   }
 
   reset(): void {
-    this.xs = [];
-    this.losses = [];
-    this.accuracies = [];
+    this.length = 0;
+    this.xs = new GrowingColumn();
+    this.losses = new GrowingColumn();
+    this.accuracies = new GrowingColumn();
     this.epochs = [];
   }
 
@@ -41,10 +56,11 @@ export class MetricSeries {
   pushBatch(batch: BatchMetrics): void {
     const x = batch.epoch - 1 + batch.batch / batch.batches;
     // Events can repeat after a reconnect; keep x strictly increasing for the chart.
-    if (this.xs.length > 0 && x <= (this.xs[this.xs.length - 1] as number)) return;
-    this.xs.push(x);
-    this.losses.push(batch.loss);
-    this.accuracies.push(batch.accuracy);
+    if (this.length > 0 && x <= (this.xs.data[this.length - 1] as number)) return;
+    this.xs.push(x, this.length);
+    this.losses.push(batch.loss, this.length);
+    this.accuracies.push(batch.accuracy, this.length);
+    this.length += 1;
   }
 
   pushEpoch(metrics: EpochMetrics): void {
@@ -52,29 +68,25 @@ export class MetricSeries {
     this.epochs.push(metrics);
   }
 
-  columns(maxBatchPoints = 600): ChartColumns {
-    const keep = lttbIndices(this.xs, this.losses, maxBatchPoints);
-    const rows = new Map<
-      number,
-      { loss?: number; acc?: number; valLoss?: number; valAcc?: number }
-    >();
-    for (const index of keep) {
-      rows.set(this.xs[index] as number, { loss: this.losses[index], acc: this.accuracies[index] });
-    }
+  /**
+   * Columns of one chart with the batch line reduced to at most four points per pixel column
+   * (`buckets` = the plot's width in pixels), so a run of any length draws in constant time.
+   */
+  columns(metric: ChartMetric, buckets = 600): ChartColumns {
+    const ys = metric === 'loss' ? this.losses.data : this.accuracies.data;
+    const keep = minMaxIndices(this.xs.data, ys, buckets, this.length);
+    const rows = new Map<number, { batch?: number; validation?: number }>();
+    for (const index of keep) rows.set(this.xs.data[index] as number, { batch: ys[index] });
     for (const epoch of this.epochs) {
       // An epoch's validation point sits where its last batch ends.
-      const x = epoch.epoch;
-      rows.set(x, { ...rows.get(x), valLoss: epoch.valLoss, valAcc: epoch.valAccuracy });
+      const value = metric === 'loss' ? epoch.valLoss : epoch.valAccuracy;
+      rows.set(epoch.epoch, { ...rows.get(epoch.epoch), validation: value });
     }
     const x = [...rows.keys()].sort((a, b) => a - b);
-    const pick = (key: 'loss' | 'acc' | 'valLoss' | 'valAcc') =>
-      x.map((at) => rows.get(at)?.[key] ?? null);
     return {
       x,
-      batchLoss: pick('loss'),
-      batchAccuracy: pick('acc'),
-      valLoss: pick('valLoss'),
-      valAccuracy: pick('valAcc'),
+      batch: x.map((at) => rows.get(at)?.batch ?? null),
+      validation: x.map((at) => rows.get(at)?.validation ?? null),
       batchPoints: keep.length,
     };
   }

@@ -1,10 +1,10 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { ChartColumns, MetricSeries } from '../../store/metric-series';
+import type { ChartColumns, ChartMetric, MetricSeries } from '../../store/metric-series';
 import { useStudio, useStudioStore } from '../../store/store-context';
 
-type Metric = 'loss' | 'accuracy';
+type Metric = ChartMetric;
 
 const HEIGHT = 240;
 
@@ -55,10 +55,8 @@ function options(metric: Metric, width: number): uPlot.Options {
   };
 }
 
-function dataFor(metric: Metric, columns: ChartColumns): uPlot.AlignedData {
-  return metric === 'loss'
-    ? [columns.x, columns.batchLoss, columns.valLoss]
-    : [columns.x, columns.batchAccuracy, columns.valAccuracy];
+function dataFor(columns: ChartColumns): uPlot.AlignedData {
+  return [columns.x, columns.batch, columns.validation];
 }
 
 /**
@@ -83,11 +81,14 @@ export function MetricsChart() {
 
     function draw(series: MetricSeries): void {
       frame = 0;
-      const columns = series.columns();
+      let batchPoints = 0;
       for (const entry of panes) {
         // The pane's content box: its width minus the horizontal padding.
         const width = Math.max(200, entry.pane.clientWidth - 16);
-        const data = dataFor(entry.metric, columns);
+        // One bucket per pixel of the plot area (the y axis takes ~50 px).
+        const columns = series.columns(entry.metric, Math.max(50, width - 50));
+        if (entry.metric === 'loss') batchPoints = columns.batchPoints;
+        const data = dataFor(columns);
         if (!entry.plot) entry.plot = new uPlot(options(entry.metric, width), data, entry.pane);
         else {
           if (entry.plot.width !== width) entry.plot.setSize({ width, height: HEIGHT });
@@ -95,7 +96,7 @@ export function MetricsChart() {
         }
       }
       // Read by the e2e test to see the curve grow, and by assistive tech as a summary.
-      host?.setAttribute('data-points', String(columns.batchPoints));
+      host?.setAttribute('data-points', String(batchPoints));
       host?.setAttribute('data-batches', String(series.batchCount));
       host?.setAttribute('data-epochs', String(series.epochCount));
     }
