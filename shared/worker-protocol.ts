@@ -12,6 +12,7 @@ import {
   RunSummary,
   TrainConfig,
 } from './domain';
+import { EvaluationFile, EvaluationSource, Prediction } from './evaluation';
 
 /** Everything the worker needs to train, resolved by main (paths checked, split decided). */
 export const TrainJob = z.object({
@@ -32,8 +33,35 @@ export const TrainJob = z.object({
 });
 export type TrainJob = z.infer<typeof TrainJob>;
 
+/** Runs a trained model (a run's model/ folder) over labelled images: an evaluation. */
+export const EvaluateJob = z.object({
+  modelDir: z.string(),
+  /** Labels index the model's classes (metadata.json order). */
+  items: z.array(z.object({ path: z.string(), label: z.number().int().nonnegative() })),
+  source: EvaluationSource,
+  backend: BackendChoice,
+  batchSize: z.number().int().min(1).max(256).default(32),
+});
+export type EvaluateJob = z.infer<typeof EvaluateJob>;
+
+/** Top-k predictions of a trained model for files or image bytes ("try it"). */
+export const PredictJob = z.object({
+  modelDir: z.string(),
+  inputs: z.array(
+    z.union([
+      z.object({ name: z.string(), path: z.string() }),
+      z.object({ name: z.string(), base64: z.string() }),
+    ]),
+  ),
+  topK: z.number().int().min(1).max(20),
+  backend: BackendChoice,
+});
+export type PredictJob = z.infer<typeof PredictJob>;
+
 export const WorkerCommand = z.discriminatedUnion('type', [
   z.object({ type: z.literal('train'), job: TrainJob }),
+  z.object({ type: z.literal('evaluate'), job: EvaluateJob }),
+  z.object({ type: z.literal('predict'), job: PredictJob }),
   z.object({ type: z.literal('doctor'), backend: BackendChoice }),
   z.object({ type: z.literal('cancel') }),
 ]);
@@ -50,6 +78,8 @@ export const WorkerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('batch'), batch: BatchMetrics }),
   z.object({ type: z.literal('epoch'), metrics: EpochMetrics }),
   z.object({ type: z.literal('done'), summary: RunSummary }),
+  z.object({ type: z.literal('evaluation'), evaluation: EvaluationFile }),
+  z.object({ type: z.literal('predictions'), predictions: z.array(Prediction) }),
   z.object({ type: z.literal('error'), message: z.string(), stack: z.string().optional() }),
 ]);
 export type WorkerMessage = z.infer<typeof WorkerMessage>;

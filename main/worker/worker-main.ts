@@ -6,6 +6,7 @@
 import { describeIssues } from '../../shared/contract';
 import { WorkerCommand, type WorkerMessage } from '../../shared/worker-protocol';
 import { selectBackend } from './backends/backend-chain';
+import { runModelCommand } from './evaluation/model-commands';
 import { CancelSignal } from './training/cancel-signal';
 import { runTrainJob } from './training/train-job';
 import { createWorkerTransport, type WorkerTransport } from './transport';
@@ -57,6 +58,12 @@ function main(transport: WorkerTransport): void {
             { type: 'error', message: error instanceof Error ? error.message : String(error) },
             1,
           ),
+      );
+      return;
+    }
+    if (command.type === 'evaluate' || command.type === 'predict') {
+      void runModelCommand(command, { emit, cancel }).then((message) =>
+        finish(message, message.type === 'error' ? 1 : 0),
       );
       return;
     }

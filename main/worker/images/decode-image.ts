@@ -12,7 +12,8 @@ export interface Preprocessing {
  * cover the size and centre-cropped (the same framing at training and prediction time).
  */
 export async function decodeImageInto(
-  file: string,
+  /** A file path, or the encoded bytes themselves (uploaded "try it" images). */
+  file: string | Buffer,
   size: readonly [number, number],
   preprocessing: Preprocessing,
   target: Float32Array,
