@@ -6,7 +6,7 @@
 import sharp from 'sharp';
 
 export interface DecodedImage {
-  /** size*size*3 bytes, row-major RGB. */
+  /** height*width*3 bytes, row-major RGB. */
   data: Buffer;
   width: number;
   height: number;
@@ -21,30 +21,32 @@ export interface DecodeOptions {
 }
 
 /**
- * Decodes an image file (or its bytes) to `size`x`size` 8-bit RGB. Rejects files the doctor
- * also rejects (truncated, corrupt, over the pixel limit), with sharp's message.
+ * Decodes an image file (or its bytes) to `size`x`size` 8-bit RGB (or [height, width]).
+ * Rejects files the doctor also rejects (truncated, corrupt, over the pixel limit), with
+ * sharp's message.
  */
 export async function decodeToRgb(
   input: string | Buffer,
-  size: number,
+  size: number | readonly [number, number],
   options: DecodeOptions = {},
 ): Promise<DecodedImage> {
+  const [height, width] = typeof size === 'number' ? [size, size] : size;
   const { data, info } = await sharp(input, {
     failOn: 'truncated',
     limitInputPixels: options.maxPixels ?? 100_000_000,
   })
     // rotate() with no angle applies and strips the EXIF orientation.
     .rotate()
-    .resize(size, size, { fit: options.fit ?? 'cover', background: '#ffffff' })
+    .resize(width, height, { fit: options.fit ?? 'cover', background: '#ffffff' })
     // Transparent pixels often hide black or garbage RGB; white is what people saw.
     .flatten({ background: '#ffffff' })
     .toColourspace('srgb')
     .removeAlpha()
     .raw({ depth: 'uchar' })
     .toBuffer({ resolveWithObject: true });
-  if (info.channels !== 3 || info.width !== size || info.height !== size) {
+  if (info.channels !== 3 || info.width !== width || info.height !== height) {
     throw new Error(
-      `decodeToRgb: expected ${size}x${size}x3, got ${info.width}x${info.height}x${info.channels}`,
+      `decodeToRgb: expected ${width}x${height}x3, got ${info.width}x${info.height}x${info.channels}`,
     );
   }
   return { data, width: info.width, height: info.height, channels: 3 };

@@ -1,4 +1,9 @@
-import sharp from 'sharp';
+/**
+ * Model input from image files. Decoding itself is the dataset doctor's decodeToRgb (one way
+ * images become pixels, shared with the scan): EXIF orientation applied, transparency on
+ * white, sRGB, scaled to cover the size and centre-cropped. Here the bytes become floats.
+ */
+import { decodeToRgb } from '../../services/datasets/decode-image';
 
 /** Pixel scaling applied after decoding: value = pixel * scale + offset. */
 export interface Preprocessing {
@@ -6,32 +11,32 @@ export interface Preprocessing {
   offset: number;
 }
 
-/**
- * Decodes an image file into `height` x `width` RGB floats, written into `target` at `offset`.
- * EXIF orientation is applied, alpha dropped, colour converted to sRGB, and the image scaled to
- * cover the size and centre-cropped (the same framing at training and prediction time).
- */
+/** Decodes a file to [height, width, 3] bytes (row-major RGB). */
+export async function decodeRgb(
+  file: string,
+  size: readonly [number, number],
+): Promise<Uint8Array> {
+  return (await decodeToRgb(file, size)).data;
+}
+
+/** Writes `rgb` bytes into `target` at `offset` as model input (pixel * scale + offset). */
+export function writeModelInput(
+  rgb: Uint8Array,
+  preprocessing: Preprocessing,
+  target: Float32Array,
+  offset: number,
+): void {
+  const { scale, offset: shift } = preprocessing;
+  for (let i = 0; i < rgb.length; i += 1) target[offset + i] = rgb[i]! * scale + shift;
+}
+
+/** Decodes an image file into `height` x `width` RGB floats, written into `target` at `offset`. */
 export async function decodeImageInto(
-  /** A file path, or the encoded bytes themselves (uploaded "try it" images). */
-  file: string | Buffer,
+  file: string,
   size: readonly [number, number],
   preprocessing: Preprocessing,
   target: Float32Array,
   offset: number,
 ): Promise<void> {
-  const [height, width] = size;
-  const { data, info } = await sharp(file, { failOn: 'error', pages: 1 })
-    .rotate()
-    .removeAlpha()
-    .toColourspace('srgb')
-    .resize(width, height, { fit: 'cover', position: 'centre' })
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  if (info.channels !== 3 || info.width !== width || info.height !== height) {
-    throw new Error(
-      `decoded to ${info.width}x${info.height} with ${info.channels} channels, expected ${width}x${height} RGB`,
-    );
-  }
-  const { scale, offset: shift } = preprocessing;
-  for (let i = 0; i < data.length; i += 1) target[offset + i] = data[i]! * scale + shift;
+  writeModelInput(await decodeRgb(file, size), preprocessing, target, offset);
 }
