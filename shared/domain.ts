@@ -93,8 +93,41 @@ export const LayerInfo = z.object({
   isBatchNorm: z.boolean(),
   /** Whether the layer has weights at all (only those can be frozen or unfrozen). */
   hasWeights: z.boolean(),
+  /** Multiply-accumulates per image (convolutions and dense layers; 0 for element-wise layers). */
+  macs: z.number().nonnegative().default(0),
+  /** Id of the block (see ModelBlock) the layer belongs to. */
+  blockId: z.string().optional(),
 });
 export type LayerInfo = z.infer<typeof LayerInfo>;
+
+/**
+ * Layers that are frozen or trained together: a depthwise + pointwise pair, an (inverted)
+ * residual unit from its fork to its merge, or consecutive layers sharing a name prefix.
+ */
+export const ModelBlock = z.object({
+  /** Name of the block's first layer (unique). */
+  id: z.string(),
+  label: z.string(),
+  kind: z.enum([
+    'input',
+    'convolution',
+    'depthwise-separable',
+    'inverted-bottleneck',
+    'inverted-residual',
+    'residual',
+    'dense',
+    'other',
+  ]),
+  /** True when the block ends in a merge of a skip connection (never split by default). */
+  residual: z.boolean(),
+  layers: z.array(z.string()),
+  outputShape: z.array(z.number().int().nullable()),
+  params: z.number().int().nonnegative(),
+  trainableParams: z.number().int().nonnegative(),
+  macs: z.number().nonnegative(),
+  hasBatchNorm: z.boolean(),
+});
+export type ModelBlock = z.infer<typeof ModelBlock>;
 
 /** Which base model to use: an entry of the catalog, or a model folder on disk. */
 export const ModelRef = z.union([
@@ -114,8 +147,28 @@ export const ModelInfo = z.object({
   totalParams: z.number().int().nonnegative(),
   /** Layers of the base up to and including the feature layer. */
   layers: z.array(LayerInfo),
+  /** The same layers grouped into blocks, input first. */
+  blocks: z.array(ModelBlock).default([]),
+  /** Multiply-accumulates per image of the base up to the feature layer. */
+  totalMacs: z.number().nonnegative().default(0),
+  /** The feature layer the catalog recommends or the studio proposes for this model. */
+  recommendedFeatureLayer: z.string().optional(),
+  /** Layers of the base that can serve as the feature layer (spatial maps and vectors), in order. */
+  featureCandidates: z.array(z.string()).default([]),
+  preprocessing: z.object({ scale: z.number(), offset: z.number() }).optional(),
+  /** Catalog id when the model is (or was found as) a catalog entry. */
+  catalogId: z.string().optional(),
 });
 export type ModelInfo = z.infer<typeof ModelInfo>;
+
+/**
+ * What frozen BatchNorm layers do while the rest trains. 'frozen' (default, as the Keras
+ * transfer-learning guide prescribes): they normalise with their moving statistics, which stay
+ * unchanged. 'adapt' (fastai's train_bn): every BatchNorm layer trains its scale and offset and
+ * normalises with batch statistics, updating its moving averages.
+ */
+export const BatchNormPolicy = z.enum(['frozen', 'adapt']);
+export type BatchNormPolicy = z.infer<typeof BatchNormPolicy>;
 
 /**
  * Which base layers train. 'feature-extractor' freezes the whole base; 'custom' trains the
@@ -124,6 +177,10 @@ export type ModelInfo = z.infer<typeof ModelInfo>;
 export const FreezePlan = z.object({
   mode: z.enum(['feature-extractor', 'custom']),
   trainableLayers: z.array(z.string()),
+  /** BatchNorm behaviour; absent means 'frozen'. */
+  bnPolicy: BatchNormPolicy.optional(),
+  /** Set in advanced mode when the user insists on training part of a residual block. */
+  allowSplitBlocks: z.boolean().optional(),
 });
 export type FreezePlan = z.infer<typeof FreezePlan>;
 
@@ -307,11 +364,18 @@ export const CatalogEntry = z.object({
   localDirNames: z.array(z.string()),
   /** For a nested export (Teachable Machine), the path of layer indices to the base. */
   nestedBase: z.array(z.number().int().nonnegative()).optional(),
+  /**
+   * sha256 of model.json and of all weight shards concatenated in manifest order, where known.
+   * Google publishes none for these URLs; entries carry the digests of a verified copy.
+   */
+  sha256: z.object({ modelJson: z.string(), weights: z.string() }).optional(),
 });
 export type CatalogEntry = z.infer<typeof CatalogEntry>;
 
 export const CatalogItem = CatalogEntry.extend({
   /** Where the model was found on this machine, if anywhere. */
   localDir: z.string().optional(),
+  /** True when localDir is the studio's download cache (not a user's models folder). */
+  downloaded: z.boolean().optional(),
 });
 export type CatalogItem = z.infer<typeof CatalogItem>;

@@ -1,14 +1,15 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { catalog, findCatalogEntry } from '../../../shared/catalog';
-import type {
-  CatalogEntry,
-  CatalogItem,
-  LayerInfo,
-  ModelInfo,
-  ModelRef,
-} from '../../../shared/domain';
+import type { CatalogEntry, CatalogItem, ModelInfo, ModelRef } from '../../../shared/domain';
 import { ServiceError } from '../service-error';
+import {
+  analyseBase,
+  proposeFeatureLayerInTopology,
+  summariseLayers,
+  type BaseAnalysis,
+} from './analysis/analyse-base';
+import { UnsupportedTopologyError } from './analysis/layer-graph';
 import { readModelJson } from './model-files';
 import type { ResolvedModel } from './model-types';
 import { declaredInputSize, findLayerPathInTopology } from './topology';
@@ -38,12 +39,22 @@ async function findLocalDir(
   return undefined;
 }
 
-/** The catalog, each entry with the folder it was found in on this machine (if any). */
-export async function listCatalog(modelsDirs: string[]): Promise<CatalogItem[]> {
+/**
+ * The catalog, each entry with the folder it was found in on this machine (if any); `downloadsDir`
+ * (the studio's download cache) marks the entries that were downloaded rather than provided.
+ */
+export async function listCatalog(
+  modelsDirs: string[],
+  downloadsDir?: string,
+): Promise<CatalogItem[]> {
   return Promise.all(
     catalog.map(async (entry) => {
       const localDir = await findLocalDir(entry, modelsDirs);
-      return localDir ? { ...entry, localDir } : { ...entry };
+      if (!localDir) return { ...entry };
+      const downloaded = downloadsDir
+        ? path.dirname(localDir) === path.resolve(downloadsDir)
+        : false;
+      return { ...entry, localDir, downloaded };
     }),
   );
 }
@@ -119,27 +130,41 @@ async function fromEntry(ref: ModelRef, entry: CatalogEntry, dir: string): Promi
 }
 
 async function fromUnknownModel(ref: ModelRef, dir: string): Promise<ResolvedModel> {
-  const { loadLayersModelFromDir, proposeFeatureLayer } = await import('./load-layers-model');
   const json = await readModelJson(dir);
+  const proposal = await proposeFeatureLayer(dir, json.modelTopology);
+  if (!proposal) {
+    throw new ServiceError(
+      'invalid-request',
+      `The model in ${dir} has no convolutional layer with a spatial output to cut at, so it ` +
+        'cannot serve as an image base model.',
+    );
+  }
+  return {
+    ref,
+    name: path.basename(dir),
+    dir,
+    inputSize: declaredInputSize(json.modelTopology) ?? [224, 224],
+    preprocessing: (await readExportedPreprocessing(dir)) ?? { ...DEFAULT_PREPROCESSING },
+    featureLayer: proposal.featureLayer,
+    nestedBase: proposal.nestedBase,
+  };
+}
+
+/** The last pooling-ready layer, from the topology when it can be read, else from TF.js. */
+async function proposeFeatureLayer(
+  dir: string,
+  topology: Record<string, unknown>,
+): Promise<{ nestedBase: number[]; featureLayer: string } | undefined> {
+  try {
+    return proposeFeatureLayerInTopology(topology);
+  } catch (error) {
+    if (!(error instanceof UnsupportedTopologyError)) throw error;
+  }
+  const { loadLayersModelFromDir, proposeFeatureLayer: proposeWithTfjs } =
+    await import('./load-layers-model');
   const model = await loadLayersModelFromDir(dir);
   try {
-    const proposal = proposeFeatureLayer(model);
-    if (!proposal) {
-      throw new ServiceError(
-        'invalid-request',
-        `The model in ${dir} has no convolutional layer with a spatial output to cut at, so it ` +
-          'cannot serve as an image base model.',
-      );
-    }
-    return {
-      ref,
-      name: path.basename(dir),
-      dir,
-      inputSize: declaredInputSize(json.modelTopology) ?? [224, 224],
-      preprocessing: (await readExportedPreprocessing(dir)) ?? { ...DEFAULT_PREPROCESSING },
-      featureLayer: proposal.featureLayer,
-      nestedBase: proposal.nestedBase,
-    };
+    return proposeWithTfjs(model);
   } finally {
     model.dispose();
   }
@@ -161,46 +186,63 @@ async function readExportedPreprocessing(
 }
 
 /**
- * The layers of a model's base from its input to the feature layer, with output shapes and
- * parameter counts as TF.js counts them. Builds the model on the CPU backend of this process;
- * nothing is computed, so it is quick even in the main process.
+ * The layers of a model's base from its input to the feature layer, with output shapes, parameter
+ * counts (exactly as TF.js counts them), MACs per image, BatchNorm flags and blocks. Read from
+ * model.json alone, so it is quick in the main process; only a model whose topology the analysis
+ * cannot follow is built with TF.js (on the CPU backend of this process, nothing computed).
  */
 export async function inspectModel(
   model: ResolvedModel,
   featureLayer?: string,
 ): Promise<ModelInfo> {
-  const { loadBaseModel, singleOutputShape } = await import('./load-layers-model');
-  const loaded = await loadBaseModel(model.dir, {
-    nestedBase: model.nestedBase,
-    featureLayer: featureLayer ?? model.featureLayer,
-  });
+  const wanted = featureLayer ?? model.featureLayer;
+  const json = await readModelJson(model.dir);
+  const nestedBase = findLayerPathInTopology(json.modelTopology, wanted);
+  if (!nestedBase) {
+    throw new ServiceError(
+      'invalid-request',
+      `The model in ${model.dir} has no layer named "${wanted}" (nested models searched too). ` +
+        'Pick one of its layers as the feature layer.',
+    );
+  }
+  let analysis: BaseAnalysis;
   try {
-    const layers: LayerInfo[] = loaded.cut.layers.map((layer, index) => {
-      // Count what unfreezing the layer would train, whatever flag the file stored.
-      layer.trainable = true;
-      const count = (weights: { shape: readonly (number | null)[] }[]) =>
-        weights.reduce((sum, w) => sum + w.shape.reduce<number>((p, d) => p * (d ?? 1), 1), 0);
-      return {
-        index,
-        name: layer.name,
-        className: layer.getClassName(),
-        outputShape: singleOutputShape(layer) ?? [],
-        params: layer.countParams(),
-        trainableParams: count(layer.trainableWeights),
-        isBatchNorm: layer.getClassName() === 'BatchNormalization',
-        hasWeights: layer.weights.length > 0,
-      };
-    });
-    return {
-      ref: model.ref,
-      name: model.name,
-      dir: model.dir,
-      inputSize: model.inputSize,
-      featureLayer: loaded.featureLayer,
-      featureShape: [...(loaded.cut.outputs[0]!.shape as (number | null)[])],
-      totalParams: loaded.cut.countParams(),
-      layers,
-    };
+    analysis = analyseBase(json.modelTopology, nestedBase, wanted);
+  } catch (error) {
+    if (!(error instanceof UnsupportedTopologyError)) throw error;
+    analysis = await analyseWithTfjs(model, nestedBase, wanted);
+  }
+  return {
+    ref: model.ref,
+    name: model.name,
+    dir: model.dir,
+    inputSize: model.inputSize,
+    featureLayer: wanted,
+    featureShape: analysis.featureShape,
+    totalParams: analysis.totalParams,
+    layers: analysis.layers,
+    blocks: analysis.blocks,
+    totalMacs: analysis.totalMacs,
+    recommendedFeatureLayer: model.featureLayer,
+    featureCandidates: analysis.featureCandidates,
+    preprocessing: { ...model.preprocessing },
+    ...(model.entry ? { catalogId: model.entry.id } : {}),
+  };
+}
+
+async function analyseWithTfjs(
+  model: ResolvedModel,
+  nestedBase: number[],
+  featureLayer: string,
+): Promise<BaseAnalysis> {
+  const { loadBaseModel } = await import('./load-layers-model');
+  const { analyseTfjsLayers } = await import('./analysis/tfjs-analysis');
+  const loaded = await loadBaseModel(model.dir, { nestedBase, featureLayer });
+  try {
+    return summariseLayers(
+      analyseTfjsLayers(loaded.base.layers),
+      analyseTfjsLayers(loaded.cut.layers),
+    );
   } finally {
     loaded.model.dispose();
   }
