@@ -21,6 +21,18 @@ import {
 } from './domain';
 
 const Empty = z.object({}).strict();
+import {
+  EvaluationId,
+  EvaluationImage,
+  EvaluationReport,
+  EvaluationSource,
+  ImageFilter,
+  ImageSort,
+  Prediction,
+  PreviewInput,
+  RunDetails,
+  SettingRow,
+} from './evaluation';
 
 export const requestSchemas = {
   'app:info': {
@@ -140,6 +152,109 @@ export const eventSchemas = {
     /** 0..1 progress of the phase, when known. */
     progress: z.number().min(0).max(1).optional(),
   }),
+  'runs:rename': {
+    request: z
+      .object({ runId: z.string().min(1), name: z.string().trim().min(1).max(200) })
+      .strict(),
+    response: RunSummary,
+  },
+  /** Deletes the run folder; refused while the run trains. */
+  'runs:delete': {
+    request: z.object({ runId: z.string().min(1) }).strict(),
+    response: z.object({ deleted: z.boolean() }),
+  },
+  /** Details of several runs (settings, dataset, epochs) and their settings side by side. */
+  'runs:compare': {
+    request: z.object({ runIds: z.array(z.string().min(1)).min(1).max(8) }).strict(),
+    response: z.object({ runs: z.array(RunDetails), settings: z.array(SettingRow) }),
+  },
+  /** A new run with an earlier run's settings, on a fresh scan (exclusions and moves count). */
+  'runs:retrain': {
+    request: z.object({ runId: z.string().min(1) }).strict(),
+    response: z.object({ runId: z.string(), dir: z.string() }),
+  },
+  /** Metrics of a run's evaluation: its validation split, or a folder evaluated later. */
+  'evaluation:get': {
+    request: z
+      .object({ runId: z.string().min(1), evaluationId: EvaluationId.default('validation') })
+      .strict(),
+    response: EvaluationReport,
+  },
+  /** The folder evaluations saved in a run. */
+  'evaluation:list': {
+    request: z.object({ runId: z.string().min(1) }).strict(),
+    response: z.array(
+      z.object({
+        evaluationId: z.string(),
+        source: EvaluationSource,
+        createdAt: z.string().optional(),
+        count: z.number().int().nonnegative(),
+        accuracy: z.number(),
+      }),
+    ),
+  },
+  /** Evaluated images page by page: one confusion cell, the misclassified by loss, or all. */
+  'evaluation:images': {
+    request: z
+      .object({
+        runId: z.string().min(1),
+        evaluationId: EvaluationId.default('validation'),
+        /** True class index (a confusion row). */
+        actual: z.number().int().nonnegative().optional(),
+        /** Predicted class index (a confusion column). */
+        predicted: z.number().int().nonnegative().optional(),
+        filter: ImageFilter.default('all'),
+        sort: ImageSort.default('loss'),
+        offset: z.number().int().nonnegative().default(0),
+        limit: z.number().int().min(1).max(500).default(60),
+      })
+      .strict(),
+    response: z.object({ total: z.number().int().nonnegative(), images: z.array(EvaluationImage) }),
+  },
+  /** Evaluates a run's model on other labelled folders (in a worker) and saves the result. */
+  'evaluation:folder': {
+    request: z
+      .object({ runId: z.string().min(1), paths: z.array(z.string().min(1)).min(1).max(64) })
+      .strict(),
+    response: z.object({
+      report: EvaluationReport,
+      /** Classes of the folder the model does not know (their images were left out). */
+      unknownClasses: z.array(z.object({ name: z.string(), count: z.number().int() })),
+    }),
+  },
+  /** "Try it": top-k predictions of a run's model for a few images. */
+  'preview:predict': {
+    request: z
+      .object({
+        runId: z.string().min(1),
+        images: z.array(PreviewInput).min(1).max(16),
+        topK: z.number().int().min(1).max(10).default(3),
+      })
+      .strict(),
+    response: z.object({ predictions: z.array(Prediction) }),
+  },
+  /** Shows a file in the system's file manager (Electron); the web shell returns the folder. */
+  'files:show-in-folder': {
+    request: z.object({ path: z.string().min(1) }).strict(),
+    response: z.object({ folder: z.string(), revealed: z.boolean() }),
+  },
+  /** Moves an evaluated image to another class folder of its dataset (undo with files:undo). */
+  'files:move-to-class': {
+    request: z
+      .object({
+        runId: z.string().min(1),
+        evaluationId: EvaluationId.default('validation'),
+        path: z.string().min(1),
+        className: z.string().min(1),
+      })
+      .strict(),
+    response: z.object({ moveId: z.string(), from: z.string(), to: z.string() }),
+  },
+  /** Undoes a move of this session. */
+  'files:undo': {
+    request: z.object({ moveId: z.string().min(1) }).strict(),
+    response: z.object({ restored: z.string() }),
+  },
   'training:done': z.object({ runId: z.string(), summary: RunSummary }),
   'datasets:scan-progress': z.object({
     phase: z.enum(['listing', 'checking']),
@@ -172,6 +287,23 @@ export function isRequestChannel(value: unknown): value is RequestChannel {
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(requestSchemas, value);
 }
 
+  /** Progress of a folder evaluation (evaluation:folder). */
+  'evaluation:progress': z.object({
+    runId: z.string(),
+    message: z.string().optional(),
+    progress: z.number().min(0).max(1).optional(),
+  }),
+  'models:download-progress': z.object({
+    catalogId: z.string(),
+    phase: z.enum(['downloading', 'verifying', 'done', 'failed', 'cancelled']),
+    receivedBytes: z.number().int().nonnegative(),
+    /** Expected bytes of all files, when the server and the catalog say. */
+    totalBytes: z.number().int().nonnegative().optional(),
+    /** The file being fetched. */
+    file: z.string().optional(),
+    /** For 'failed': what went wrong and what to do. */
+    message: z.string().optional(),
+  }),
 export function isEventName(value: unknown): value is EventName {
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(eventSchemas, value);
 }

@@ -11,9 +11,13 @@ import { datasetId } from './datasets/dataset-id';
 import { ExclusionStore } from './datasets/exclusion-store';
 import { scanDataset } from './datasets/scan-dataset';
 import { ThumbnailRegistry } from './datasets/thumbnails';
+import { createEvaluationHandlers } from './evaluation/evaluation-handlers';
+import { EvaluationService } from './evaluation/evaluation-service';
 import { exportRun } from './exports/export-run';
+import { FileMoves } from './files/file-moves';
 import { inspectModel, listCatalog, resolveModel } from './models/model-store';
 import type { StudioPaths } from './paths';
+import { runDatasetOf } from './runs/run-dataset';
 import { RunStore } from './runs/run-store';
 import { ServiceError } from './service-error';
 import { TrainingSupervisor } from './training/training-supervisor';
@@ -25,6 +29,8 @@ export interface StudioServicesOptions {
   version: string;
   emit: EventSink;
   launchWorker: WorkerLauncher;
+  /** Electron: shows a file in the system file manager (files:show-in-folder). */
+  revealInFolder?: (filePath: string) => void;
 }
 
 export interface StudioServices {
@@ -32,6 +38,7 @@ export interface StudioServices {
   thumbnails: ThumbnailRegistry;
   runs: RunStore;
   supervisor: TrainingSupervisor;
+  evaluation: EvaluationService;
   /** Resolves a training config into a job (scan, split, model) and starts it. */
   startTraining(
     config: TrainConfig,
@@ -50,6 +57,14 @@ export function createStudioServices(options: StudioServicesOptions): StudioServ
   const exclusions = new ExclusionStore(path.join(paths.dataDir, 'datasets'));
   const exclusionsOf = (roots: string[]) => exclusions.get(datasetId(roots));
   const supervisor = new TrainingSupervisor({ launchWorker: options.launchWorker, runs, emit });
+  const moves = new FileMoves();
+  const evaluation = new EvaluationService({
+    runs,
+    launchWorker: options.launchWorker,
+    issueThumbnail: (filePath) => thumbnails.issue(filePath),
+    exclusionsOf,
+    movedTo: (filePath) => moves.movedTo(filePath),
+  });
 
   async function startTraining(
     config: TrainConfig,
@@ -88,6 +103,7 @@ export function createStudioServices(options: StudioServicesOptions): StudioServ
       baseModel: model.name,
       labels,
       ...(options.runDir ? { dir: options.runDir } : {}),
+      dataset: runDatasetOf(datasetId(config.datasetRoots), scanned.summary, labels),
     });
     const job: TrainJob = {
       runId: run.id,
@@ -146,9 +162,18 @@ export function createStudioServices(options: StudioServicesOptions): StudioServ
     'training:augment-preview': async () => notYet('Augmentation preview'),
     'runs:list': async () => runs.list(),
     'runs:get': async ({ runId }) => runs.get(runId),
+    ...createEvaluationHandlers({
+      runs,
+      evaluation,
+      moves,
+      emit,
+      isTraining: (runId) => supervisor.activeRunIds.includes(runId),
+      startTraining: (config) => startTraining(config),
+      ...(options.revealInFolder ? { revealInFolder: options.revealInFolder } : {}),
+    }),
     'exports:run': async ({ runId, format, outDir, overwrite }) =>
       exportRun(runs.dirOf(runId), format, path.resolve(outDir), { overwrite }),
   };
 
-  return { handlers, thumbnails, runs, supervisor, startTraining };
+  return { handlers, thumbnails, runs, supervisor, evaluation, startTraining };
 }

@@ -18,6 +18,10 @@ export const RUN_FILES = {
   evaluation: 'evaluation.json',
   /** Which process owns a running run; lets a later launch tell a crashed run from a live one. */
   owner: 'owner.json',
+  /** What the run was trained on: dataset fingerprint, folders, split counts, exclusions. */
+  dataset: 'dataset.json',
+  /** Evaluations on other labelled folders, one <dataset id>.json each. */
+  evaluationsDir: 'evaluations',
 } as const;
 
 /**

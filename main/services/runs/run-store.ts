@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import type { EpochMetrics, RunSummary, TrainConfig } from '../../../shared/domain';
+import type { RunDataset } from '../../../shared/evaluation';
 import { ServiceError } from '../service-error';
 import { writeJsonAtomic } from './atomic-file';
 import {
@@ -37,7 +38,7 @@ export class RunStore {
    */
   async create(
     config: TrainConfig,
-    meta: { baseModel: string; labels: string[]; dir?: string },
+    meta: { baseModel: string; labels: string[]; dir?: string; dataset?: RunDataset },
   ): Promise<RunSummary> {
     const startedAt = new Date();
     const id = newRunId(startedAt);
@@ -74,6 +75,7 @@ export class RunStore {
       epochsDone: 0,
     };
     await writeJsonAtomic(path.join(dir, RUN_FILES.config), config);
+    if (meta.dataset) await writeJsonAtomic(path.join(dir, RUN_FILES.dataset), meta.dataset);
     await writeJsonAtomic(path.join(dir, RUN_FILES.owner), {
       pid: process.pid,
       hostname: os.hostname(),
@@ -129,6 +131,37 @@ export class RunStore {
         }`,
       );
     }
+  }
+
+  /** Gives a run a new name (run.json only; the folder keeps its id). */
+  async rename(runId: string, name: string): Promise<RunSummary> {
+    const trimmed = name.trim();
+    if (!trimmed) {
+      throw new ServiceError('invalid-request', 'A run name cannot be empty; type a name.');
+    }
+    const summary = await this.readSummary(runId);
+    const renamed = { ...summary, name: trimmed };
+    await writeRunSummary(summary.dir, renamed);
+    return renamed;
+  }
+
+  /**
+   * Deletes a run folder with everything in it. A run that still trains (in this process or,
+   * by its owner file, in another live one) is refused: cancel it first.
+   */
+  async delete(runId: string, isTraining: (runId: string) => boolean): Promise<void> {
+    const summary = await this.readSummary(runId);
+    const current = await this.reconcile(summary);
+    if (isTraining(runId) || current.status === 'running') {
+      throw new ServiceError(
+        'conflict',
+        `Run "${summary.name}" is still training; cancel it before deleting it.`,
+      );
+    }
+    // Only a folder that really is a run (it has run.json) is removed.
+    await fs.access(path.join(summary.dir, RUN_FILES.summary));
+    await fs.rm(summary.dir, { recursive: true, force: true });
+    this.placed.delete(runId);
   }
 
   /** run.json of the run in `dir`, its `dir` set to where it actually is (folders can move). */
