@@ -3,7 +3,7 @@
  * around the same services the web shell uses. Nothing heavy runs here: scans are async
  * streaming code and training runs in a utility process.
  */
-import { app, dialog, session, type BrowserWindow } from 'electron';
+import { app, dialog, session, shell, type BrowserWindow } from 'electron';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { EventSink } from '../../shared/contract';
@@ -107,6 +107,7 @@ function runApp(): void {
       version: app.getVersion(),
       emit,
       launchWorker: workers.launch,
+      revealInFolder: (filePath) => shell.showItemInFolder(filePath),
     });
     serveThumbnails(services.thumbnails);
     stopTrainingOnQuit(services.supervisor);
