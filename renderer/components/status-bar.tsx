@@ -1,4 +1,7 @@
+import { useState } from 'react';
+import { createPortal } from 'react-dom';
 import { useShallow } from 'zustand/react/shallow';
+import { DiagnosticsDialog } from '../features/diagnostics/diagnostics-dialog';
 import { useStudio } from '../store/store-context';
 
 const connectionText = {
@@ -8,40 +11,58 @@ const connectionText = {
     'Disconnected from the studio server. If you restarted it, open the new address it printed.',
 } as const;
 
-/** Connection, training backend (the run's, else the startup diagnosis) and where data lives. */
+/**
+ * Connection, the training backend (the running run's, else the startup diagnosis; a button
+ * that opens the GPU doctor), the backend a finished run was saved with, and the data folder.
+ */
 export function StatusBar() {
+  const [doctorOpen, setDoctorOpen] = useState(false);
   const s = useStudio(
     useShallow((state) => ({
       connection: state.connection,
       runBackend: state.runBackend,
+      runActive: state.runStatus === 'running' || state.runStatus === 'starting',
+      saved: state.runSummary?.backend ?? null,
       report: state.backendReport,
       backendError: state.backendError,
       info: state.appInfo,
     })),
   );
   const backend =
-    s.runBackend ?? s.report?.description ?? (s.backendError ? 'unknown' : 'checking…');
-  const fallbacks = s.report?.attempts.filter((attempt) => !attempt.ok) ?? [];
-  const backendTitle = [
-    s.backendError,
-    ...fallbacks.map(
-      (attempt) => `${attempt.name}: ${attempt.detail}${attempt.fix ? ` — ${attempt.fix}` : ''}`,
-    ),
-  ]
-    .filter(Boolean)
-    .join('\n');
+    (s.runActive ? s.runBackend : null) ??
+    s.report?.description ??
+    s.runBackend ??
+    (s.backendError ? 'unknown' : 'checking…');
+  const fallbacks = s.report?.attempts.filter((attempt) => !attempt.ok).length ?? 0;
   return (
     <footer className="status-bar" role="contentinfo">
       <span className={`dot dot-${s.connection}`} aria-hidden="true" />
       <span role="status">{connectionText[s.connection]}</span>
       <span className="sep" aria-hidden="true" />
-      <span title={backendTitle || undefined}>
+      <button
+        type="button"
+        className="status-button"
+        aria-haspopup="dialog"
+        title="Open the GPU doctor: which backends load and how to get a faster one"
+        onClick={() => setDoctorOpen(true)}
+      >
         Backend: <strong data-testid="backend">{backend}</strong>
-      </span>
+        {s.backendError || fallbacks > 0 ? (
+          <span className="status-hint">{s.backendError ? '⚠ check' : 'details'}</span>
+        ) : null}
+      </button>
+      {s.saved && !s.runActive ? (
+        <>
+          <span className="sep" aria-hidden="true" />
+          <span title="The backend recorded in the finished run">
+            Last run: <strong data-testid="run-backend">{s.saved}</strong>
+          </span>
+        </>
+      ) : null}
       {s.info ? (
         <>
           <span className="sep" aria-hidden="true" />
-          <span className="mono" title="Data folder (runs, cache)">
+          <span className="mono status-path" title="Data folder (runs, cache)">
             {s.info.dataDir}
           </span>
           <span className="spacer" />
@@ -50,6 +71,11 @@ export function StatusBar() {
           </span>
         </>
       ) : null}
+      {/* Portalled out of the footer, so the dialog inherits none of the bar's small type. */}
+      {createPortal(
+        <DiagnosticsDialog open={doctorOpen} onClose={() => setDoctorOpen(false)} />,
+        document.body,
+      )}
     </footer>
   );
 }

@@ -21,6 +21,8 @@ export interface AppSlice {
   setRunBackend(backend: string): void;
   /** Address of a thumbnail the scan issued (a URL builder, not a request). */
   thumbnailUrl(thumbnailId: string): string;
+  /** Asks the worker again which backends load (the GPU doctor's "Check again"). */
+  refreshBackends(): Promise<void>;
   /** Loads what the app shows from the start: info, backends, catalog, past runs. */
   initialize(): Promise<void>;
 }
@@ -37,15 +39,18 @@ export const createAppSlice: SliceCreator<AppSlice> = (api) => (set, get) => ({
   setConnection: (connection) => set({ connection }),
   setRunBackend: (runBackend) => set({ runBackend }),
   thumbnailUrl: (thumbnailId) => api.thumbnailUrl(thumbnailId),
+  async refreshBackends() {
+    try {
+      set({ backendReport: await api.request('diagnostics:backends', {}), backendError: null });
+    } catch (error) {
+      set({ backendError: errorMessage(error) });
+    }
+  },
   async initialize() {
     const info = api.request('app:info', {}).then(
       (appInfo) => set({ appInfo }),
       () => {},
     );
-    const backends = api.request('diagnostics:backends', {}).then(
-      (backendReport) => set({ backendReport, backendError: null }),
-      (error: unknown) => set({ backendError: errorMessage(error) }),
-    );
-    await Promise.all([info, backends, get().loadCatalog(), get().loadRuns()]);
+    await Promise.all([info, get().refreshBackends(), get().loadCatalog(), get().loadRuns()]);
   },
 });

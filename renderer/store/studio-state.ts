@@ -4,10 +4,18 @@ import type { AppSlice } from './app-slice';
 import type { DatasetSlice } from './dataset-slice';
 import type { ExportSlice } from './export-slice';
 import type { ModelSlice } from './model-slice';
+import type { TrainingSettingsSlice } from './training-settings-slice';
 import type { TrainingSlice } from './training-slice';
+import type { TrainingToolsSlice } from './training-tools-slice';
 
 /** The whole UI state: one store, built from one slice per screen plus the app slice. */
-export type StudioState = AppSlice & DatasetSlice & ModelSlice & TrainingSlice & ExportSlice;
+export type StudioState = AppSlice &
+  DatasetSlice &
+  ModelSlice &
+  TrainingSettingsSlice &
+  TrainingSlice &
+  TrainingToolsSlice &
+  ExportSlice;
 
 /** A slice creator that receives the API its actions call. */
 export type SliceCreator<T> = (api: StudioApi) => StateCreator<StudioState, [], [], T>;

@@ -5,7 +5,9 @@ import { createDatasetSlice } from './dataset-slice';
 import { createExportSlice } from './export-slice';
 import { createModelSlice } from './model-slice';
 import type { StudioState } from './studio-state';
+import { createTrainingSettingsSlice } from './training-settings-slice';
 import { createTrainingSlice } from './training-slice';
+import { createTrainingToolsSlice } from './training-tools-slice';
 
 export type StudioStore = StoreApi<StudioState>;
 
@@ -15,7 +17,9 @@ export function createStudioStore(api: StudioApi): StudioStore {
     ...createAppSlice(api)(...args),
     ...createDatasetSlice(api)(...args),
     ...createModelSlice(api)(...args),
+    ...createTrainingSettingsSlice(api)(...args),
     ...createTrainingSlice(api)(...args),
+    ...createTrainingToolsSlice(api)(...args),
     ...createExportSlice(api)(...args),
   }));
 }

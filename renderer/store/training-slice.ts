@@ -3,63 +3,59 @@ import type { BatchMetrics, EpochMetrics, RunStatus, RunSummary } from '../../sh
 import { errorMessage } from '../api/request-error';
 import { MetricSeries } from './metric-series';
 import type { SliceCreator } from './studio-state';
+import { FrameCoalescer } from './training-frame-coalescer';
 
 export type TrainingPhase = 'idle' | 'starting' | RunStatus;
-
-export interface TrainParams {
-  epochs: string;
-  learningRate: string;
-  batchSize: string;
-}
+export type RunControl = 'pause' | 'resume' | 'cancel' | 'extend';
 
 export interface TrainingSlice {
-  trainParams: TrainParams;
   runId: string | null;
   runStatus: TrainingPhase;
-  /** Worker phase label (e.g. "decoding images") with its 0..1 progress when known. */
+  /** The running run is paused (between batches; the worker keeps its state). */
+  paused: boolean;
+  /** Worker phase label (e.g. "features-train") with its message and 0..1 progress when known. */
   phase: string | null;
   phaseMessage: string | null;
   phaseProgress: number | null;
+  /** Epochs the run will do in all (both phases, extensions included). */
+  plannedEpochs: number | null;
   lastBatch: BatchMetrics | null;
   epochMetrics: EpochMetrics[];
   runSummary: RunSummary | null;
   trainError: string | null;
+  /** A run control waiting for its answer (its button shows busy, the others wait). */
+  controlBusy: RunControl | null;
+  controlError: string | null;
+  /** The "Extend by N epochs" field. */
+  extendEpochs: string;
   /** Batch curves, mutated in place outside React; `seriesVersion` ticks when they change. */
   series: MetricSeries;
   seriesVersion: number;
-  setTrainParam(key: keyof TrainParams, value: string): void;
-  /** Problems that keep the Start button disabled, in words the user can act on. */
-  trainBlockers(): string[];
   startTraining(): Promise<void>;
   cancelTraining(): Promise<void>;
+  pauseTraining(): Promise<void>;
+  resumeTraining(): Promise<void>;
+  setExtendEpochs(value: string): void;
+  /** Adds epochs to the running run, or continues the finished one from its saved model. */
+  extendTraining(): Promise<void>;
   onTrainingStatus(event: EventOf<'training:status'>): void;
   onTrainingProgress(event: EventOf<'training:progress'>): void;
   onTrainingEpoch(event: EventOf<'training:epoch'>): void;
   onTrainingDone(event: EventOf<'training:done'>): void;
 }
 
-interface ParsedParams {
-  epochs: number;
-  learningRate: number;
-  batchSize: number;
+/** A run can be paused, cancelled or extended while it is in one of these states. */
+export const isRunActive = (status: TrainingPhase) => status === 'starting' || status === 'running';
+
+/** Epochs the extend field asks for, or null when it holds no whole number from 1 to 1000. */
+export function parseExtendEpochs(text: string): number | null {
+  const value = Number(text);
+  return Number.isInteger(value) && value >= 1 && value <= 1000 ? value : null;
 }
 
-/** Checks the form's numbers against the same limits as TrainConfig. */
-export function parseTrainParams(params: TrainParams): { values?: ParsedParams; errors: string[] } {
-  const errors: string[] = [];
-  const epochs = Number(params.epochs);
-  const learningRate = Number(params.learningRate);
-  const batchSize = Number(params.batchSize);
-  if (!Number.isInteger(epochs) || epochs < 1 || epochs > 1000)
-    errors.push('Epochs must be a whole number from 1 to 1000.');
-  if (!Number.isFinite(learningRate) || learningRate <= 0 || learningRate > 10)
-    errors.push('Learning rate must be a number above 0 and at most 10 (try 0.001).');
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1024)
-    errors.push('Batch size must be a whole number from 1 to 1024 (try 16 or 32).');
-  return errors.length > 0 ? { errors } : { values: { epochs, learningRate, batchSize }, errors };
-}
-
-const isActive = (status: TrainingPhase) => status === 'starting' || status === 'running';
+type MetricUpdate =
+  | { kind: 'batch'; runId: string; batch: BatchMetrics }
+  | { kind: 'epoch'; runId: string; metrics: EpochMetrics };
 
 export const createTrainingSlice: SliceCreator<TrainingSlice> = (api) => (set, get) => {
   /** Events from another run (another tab started one) are ignored, except to adopt a run we lost. */
@@ -74,76 +70,128 @@ export const createTrainingSlice: SliceCreator<TrainingSlice> = (api) => (set, g
     return false;
   }
 
+  /**
+   * Batch and epoch events arrive up to several times a second per run; they are applied
+   * once per animation frame, as one store update, so React renders at most once a frame
+   * and the chart redraws once for the whole burst.
+   */
+  const updates = new FrameCoalescer<MetricUpdate>((items) => {
+    const series = get().series;
+    let lastBatch = get().lastBatch;
+    let epochs = get().epochMetrics;
+    let changed = false;
+    for (const item of items) {
+      if (!concerns(item.runId)) continue;
+      changed = true;
+      if (item.kind === 'batch') {
+        series.pushBatch(item.batch);
+        lastBatch = item.batch;
+      } else {
+        series.pushEpoch(item.metrics);
+        epochs = [...epochs.filter((e) => e.epoch !== item.metrics.epoch), item.metrics];
+      }
+    }
+    if (changed) set({ lastBatch, epochMetrics: epochs, seriesVersion: get().seriesVersion + 1 });
+  });
+
+  /**
+   * Sends a run control and records its failure where the controls show it. One control at a
+   * time, except Cancel, which must work even while another control hangs.
+   */
+  async function control(kind: RunControl, send: (runId: string) => Promise<void>) {
+    const runId = get().runId;
+    if (!runId || (get().controlBusy && kind !== 'cancel')) return;
+    set({ controlBusy: kind, controlError: null });
+    try {
+      await send(runId);
+    } catch (error) {
+      set({ controlError: errorMessage(error) });
+    } finally {
+      if (get().controlBusy === kind) set({ controlBusy: null });
+    }
+  }
+
   return {
-    trainParams: { epochs: '20', learningRate: '0.001', batchSize: '16' },
     runId: null,
     runStatus: 'idle',
+    paused: false,
     phase: null,
     phaseMessage: null,
     phaseProgress: null,
+    plannedEpochs: null,
     lastBatch: null,
     epochMetrics: [],
     runSummary: null,
     trainError: null,
+    controlBusy: null,
+    controlError: null,
+    extendEpochs: '2',
     series: new MetricSeries(),
     seriesVersion: 0,
-    setTrainParam: (key, value) => set({ trainParams: { ...get().trainParams, [key]: value } }),
-    trainBlockers() {
-      const state = get();
-      const blockers: string[] = [];
-      if (!state.dataset) blockers.push('Add a dataset on the Dataset tab.');
-      else if (!state.dataset.trainable)
-        blockers.push('The dataset needs at least two classes with images.');
-      if (!state.modelInfo) blockers.push('Choose a base model on the Model tab.');
-      blockers.push(...parseTrainParams(state.trainParams).errors);
-      return blockers;
-    },
     async startTraining() {
       const state = get();
-      const { values } = parseTrainParams(state.trainParams);
-      if (
-        isActive(state.runStatus) ||
-        !values ||
-        !state.modelRef ||
-        state.trainBlockers().length > 0
-      )
-        return;
+      const config = state.trainConfig();
+      if (isRunActive(state.runStatus) || !config) return;
+      updates.clear();
       state.series.reset();
       set({
         runId: null,
         runStatus: 'starting',
+        paused: false,
         phase: 'starting',
         phaseMessage: null,
         phaseProgress: null,
+        plannedEpochs: config.epochs + (state.fineTunes() ? config.fineTune.epochs : 0),
         lastBatch: null,
         epochMetrics: [],
         runSummary: null,
         trainError: null,
+        controlError: null,
         seriesVersion: get().seriesVersion + 1,
       });
       try {
-        const { runId } = await api.request('training:start', {
-          datasetRoots: state.datasetRoots,
-          model: state.modelRef,
-          freeze: state.freezePlan(),
-          ...values,
-        });
+        const { runId } = await api.request('training:start', config);
         // Status events may have arrived first and already moved the run on.
         set({ runId, runStatus: get().runStatus === 'starting' ? 'running' : get().runStatus });
       } catch (error) {
         set({ runStatus: 'failed', phase: null, trainError: errorMessage(error) });
       }
     },
-    async cancelTraining() {
-      const runId = get().runId;
-      if (!runId) return;
-      try {
+    cancelTraining: () =>
+      control('cancel', async (runId) => {
         await api.request('training:cancel', { runId });
-      } catch (error) {
-        set({ trainError: errorMessage(error) });
-      }
-    },
+      }),
+    pauseTraining: () =>
+      control('pause', async (runId) => {
+        const { paused } = await api.request('training:pause', { runId });
+        if (paused && get().runId === runId && isRunActive(get().runStatus)) set({ paused: true });
+      }),
+    resumeTraining: () =>
+      control('resume', async (runId) => {
+        const { resumed } = await api.request('training:resume', { runId });
+        if (resumed && get().runId === runId) set({ paused: false });
+      }),
+    setExtendEpochs: (extendEpochs) => set({ extendEpochs }),
+    extendTraining: () =>
+      control('extend', async (runId) => {
+        const epochs = parseExtendEpochs(get().extendEpochs);
+        if (epochs === null) {
+          set({ controlError: 'Type how many epochs to add: a whole number from 1 to 1000.' });
+          return;
+        }
+        const wasActive = isRunActive(get().runStatus);
+        const answer = await api.request('training:extend', { runId, epochs });
+        set({
+          runId: answer.runId,
+          plannedEpochs: answer.epochsPlanned,
+          // A finished run continues: it runs again, with its curves kept.
+          ...(wasActive
+            ? {}
+            : { runStatus: 'running' as const, runSummary: null, trainError: null, paused: false }),
+        });
+      }),
     onTrainingStatus(event) {
+      updates.flush();
       if (get().runStatus === 'starting' && get().runId === null) set({ runId: event.runId });
       if (!concerns(event.runId)) return;
       set({
@@ -151,29 +199,29 @@ export const createTrainingSlice: SliceCreator<TrainingSlice> = (api) => (set, g
         phase: event.phase,
         phaseMessage: event.message ?? null,
         phaseProgress: event.progress ?? null,
+        paused: event.status === 'running' && event.phase === 'paused',
         ...(event.status === 'failed' ? { trainError: event.message ?? 'Training failed.' } : {}),
       });
       if (event.backend) get().setRunBackend(event.backend);
     },
     onTrainingProgress(event) {
-      if (!concerns(event.runId)) return;
-      get().series.pushBatch(event.batch);
-      set({ lastBatch: event.batch, seriesVersion: get().seriesVersion + 1 });
+      updates.push({ kind: 'batch', runId: event.runId, batch: event.batch });
     },
     onTrainingEpoch(event) {
-      if (!concerns(event.runId)) return;
-      get().series.pushEpoch(event.metrics);
-      const known = get().epochMetrics.filter((epoch) => epoch.epoch !== event.metrics.epoch);
-      set({ epochMetrics: [...known, event.metrics], seriesVersion: get().seriesVersion + 1 });
+      updates.push({ kind: 'epoch', runId: event.runId, metrics: event.metrics });
     },
     onTrainingDone(event) {
+      // Every metric of the run is applied before its end is shown.
+      updates.flush();
       if (!concerns(event.runId)) return;
       const { summary } = event;
       set({
         runSummary: summary,
         runStatus: summary.status,
+        paused: false,
         phase: null,
         phaseProgress: null,
+        plannedEpochs: summary.epochsPlanned,
         ...(summary.status === 'failed' ? { trainError: summary.error ?? 'Training failed.' } : {}),
       });
       if (summary.status === 'completed') get().selectExportRun(summary.id);

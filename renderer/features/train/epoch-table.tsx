@@ -5,7 +5,7 @@ export function EpochTable() {
   const epochs = useStudio((s) => s.epochMetrics);
   if (epochs.length === 0) return null;
   return (
-    <div className="table-wrap">
+    <div className="table-wrap epoch-table-wrap">
       <table className="table" aria-label="Epochs">
         <thead>
           <tr>
@@ -25,6 +25,9 @@ export function EpochTable() {
               Val acc.
             </th>
             <th scope="col" className="num">
+              Learning rate
+            </th>
+            <th scope="col" className="num">
               Images/s
             </th>
             <th scope="col" className="num">
@@ -40,6 +43,7 @@ export function EpochTable() {
               <td className="num">{formatPercent(epoch.trainAccuracy)}</td>
               <td className="num">{epoch.valLoss.toFixed(4)}</td>
               <td className="num">{formatPercent(epoch.valAccuracy)}</td>
+              <td className="num">{epoch.learningRate.toPrecision(2)}</td>
               <td className="num">{Math.round(epoch.imagesPerSecond)}</td>
               <td className="num">{formatDuration(epoch.elapsedMs)}</td>
             </tr>

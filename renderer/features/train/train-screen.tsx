@@ -5,6 +5,7 @@ import { EpochTable } from './epoch-table';
 import { MetricsChart } from './metrics-chart';
 import { TrainForm } from './train-form';
 import { TrainingProgress } from './training-progress';
+import './train.css';
 
 function TrainingPlan() {
   const s = useStudio(

@@ -4,6 +4,7 @@ import { ProgressBar } from '../../components/progress-bar';
 import { Stat } from '../../components/stat';
 import { formatDuration, formatPercent } from '../../components/format';
 import { useStudio } from '../../store/store-context';
+import { isRunActive } from '../../store/training-slice';
 
 const statusText = {
   idle: 'Not started',
@@ -14,17 +15,41 @@ const statusText = {
   failed: 'Failed',
 } as const;
 
-/** Where the run stands: phase and its progress, epoch, speed, accuracy, and any error. */
+/** Words for the worker's phase ids; unknown ones are shown as they come. */
+const phaseText: Record<string, string> = {
+  starting: 'Starting the training worker',
+  backend: 'Loading the compute backend',
+  'loading-model': 'Loading the base model',
+  'features-train': 'Computing features of the training images',
+  'features-val': 'Computing features of the validation images',
+  training: 'Training',
+  'fine-tuning': 'Fine-tuning the base',
+  saving: 'Saving the model',
+  paused: 'Paused',
+};
+
+export function describePhase(phase: string | null): string | null {
+  if (!phase) return null;
+  return phaseText[phase] ?? phase.replace(/-/g, ' ');
+}
+
+function formatRate(rate: number | undefined): string {
+  if (rate === undefined || !Number.isFinite(rate)) return '—';
+  return rate >= 0.001 ? String(Number(rate.toPrecision(2))) : rate.toExponential(1);
+}
+
+/** Where the run stands: phase and its progress, epoch, speed, rate, time left, any error. */
 export function TrainingProgress() {
   const s = useStudio(
     useShallow((state) => ({
       status: state.runStatus,
+      paused: state.paused,
       phase: state.phase,
       phaseMessage: state.phaseMessage,
       phaseProgress: state.phaseProgress,
       lastBatch: state.lastBatch,
       epochs: state.epochMetrics,
-      planned: state.runSummary?.epochsPlanned ?? Number(state.trainParams.epochs),
+      planned: state.plannedEpochs ?? Number(state.trainParams.epochs),
       summary: state.runSummary,
       error: state.trainError,
     })),
@@ -32,39 +57,60 @@ export function TrainingProgress() {
   const last = s.epochs[s.epochs.length - 1];
   const epochNow = s.lastBatch
     ? s.lastBatch.epoch - 1 + s.lastBatch.batch / s.lastBatch.batches
-    : s.epochs.length;
-  const active = s.status === 'running' || s.status === 'starting';
+    : (last?.epoch ?? 0);
+  const active = isRunActive(s.status);
   const inFit = s.lastBatch !== null || s.epochs.length > 0;
+  const phaseLabel = describePhase(s.phase) ?? 'Preparing';
+  const pill = s.paused ? 'paused' : s.status;
+  const stoppedEarly =
+    s.summary?.status === 'completed' && s.summary.epochsDone < s.summary.epochsPlanned;
   return (
-    <section
-      className="card training-progress"
-      aria-label="Training progress"
-      data-status={s.status}
-    >
+    <section className="card training-progress" aria-label="Training progress" data-status={pill}>
       <div className="progress-head">
-        <span className={`status-pill status-${s.status}`} data-testid="run-status">
-          {statusText[s.status]}
+        <span className={`status-pill status-${pill}`} data-testid="run-status">
+          {s.paused ? 'Paused' : statusText[s.status]}
         </span>
         <span className="muted" data-testid="run-phase">
-          {s.phaseMessage ??
-            s.phase ??
-            (s.status === 'idle' ? 'Set the options and press Start.' : '')}
+          {s.paused
+            ? 'Paused between batches. Resume to go on, or cancel.'
+            : (s.phaseMessage ??
+              describePhase(s.phase) ??
+              (s.status === 'idle' ? 'Press Start to train with these settings.' : ''))}
         </span>
       </div>
+      {active && s.phaseProgress !== null && s.phase !== 'training' ? (
+        <div className="phase-bar" data-testid="phase-progress">
+          <span className="small muted">
+            {phaseLabel} · {Math.round(s.phaseProgress * 100)}%
+          </span>
+          <ProgressBar label={phaseLabel} value={s.phaseProgress} />
+        </div>
+      ) : null}
       {active ? (
-        <ProgressBar
-          label={inFit ? 'Training progress' : (s.phase ?? 'Preparing')}
-          value={inFit ? Math.min(1, epochNow / Math.max(1, s.planned)) : s.phaseProgress}
-        />
+        <div className="phase-bar">
+          <span className="small muted">
+            {inFit
+              ? `Epoch ${Math.min(s.planned, Math.ceil(epochNow))} of ${s.planned}`
+              : phaseLabel}
+          </span>
+          <ProgressBar
+            label="Training progress"
+            value={inFit ? Math.min(1, epochNow / Math.max(1, s.planned)) : null}
+          />
+        </div>
       ) : null}
       <div className="stats compact">
-        <Stat label="Epoch" value={`${s.epochs.length} / ${s.planned}`} testId="epochs-done" />
+        <Stat label="Epoch" value={`${last?.epoch ?? 0} / ${s.planned}`} testId="epochs-done" />
         <Stat
           label="Images / s"
           value={last ? Math.round(last.imagesPerSecond).toString() : '—'}
           testId="images-per-second"
         />
-        <Stat label="Train accuracy" value={formatPercent(last?.trainAccuracy)} />
+        <Stat
+          label="Learning rate"
+          value={formatRate(last?.learningRate)}
+          testId="learning-rate-now"
+        />
         <Stat
           label="Validation accuracy"
           value={formatPercent(last?.valAccuracy)}
@@ -81,8 +127,15 @@ export function TrainingProgress() {
                 ? formatDuration(s.summary.durationMs)
                 : '—'
           }
+          testId="time-left"
         />
       </div>
+      {stoppedEarly ? (
+        <p className="muted small" data-testid="stopped-early">
+          Stopped early after {s.summary?.epochsDone} of {s.summary?.epochsPlanned} epochs: the
+          validation loss stopped improving, and the best epoch’s weights were kept.
+        </p>
+      ) : null}
       {s.error ? (
         <Alert title="Training stopped with an error">
           <p>{s.error}</p>

@@ -1,0 +1,212 @@
+/**
+ * The Train form as the user edits it (numbers as typed text, so a half-typed value is not
+ * lost), its conversion from and to the recipe's TrainSettings, and the checks that turn a
+ * wrong value into a sentence the user can act on. Pure functions: no store, no API.
+ */
+import type {
+  Augmentation,
+  BackendChoice,
+  DatasetSummary,
+  LrSchedule,
+  TrainConfig,
+} from '../../shared/domain';
+import { defaultTrainSettings as recipe, type TrainSettings } from '../../shared/recipe';
+
+export interface TrainParams {
+  epochs: string;
+  learningRate: string;
+  batchSize: string;
+  optimizer: TrainConfig['optimizer'];
+  momentum: string;
+  schedule: LrSchedule;
+  labelSmoothing: string;
+  classWeights: TrainConfig['classWeights'];
+  earlyStopping: boolean;
+  patience: string;
+  fineTuneEpochs: string;
+  fineTuneFactor: string;
+  hiddenUnits: string;
+  dropout: string;
+  seed: string;
+  backend: BackendChoice;
+}
+
+/** The form's starting values: the recipe, written as the fields show it. */
+export function paramsFromSettings(settings: TrainSettings): TrainParams {
+  return {
+    epochs: String(settings.epochs),
+    learningRate: String(settings.learningRate),
+    batchSize: String(settings.batchSize),
+    optimizer: settings.optimizer,
+    momentum: String(settings.momentum),
+    schedule: settings.schedule,
+    labelSmoothing: String(settings.labelSmoothing),
+    classWeights: settings.classWeights,
+    earlyStopping: settings.earlyStopping.enabled,
+    patience: String(settings.earlyStopping.patience),
+    fineTuneEpochs: String(settings.fineTune.epochs),
+    fineTuneFactor: String(settings.fineTune.learningRateFactor),
+    hiddenUnits: String(settings.hiddenUnits),
+    dropout: String(settings.dropout),
+    seed: String(settings.seed),
+    backend: settings.backend,
+  };
+}
+
+/** What the form decides (the freeze plan comes from the Model screen). */
+export type FormSettings = Omit<TrainSettings, 'freeze'>;
+
+interface NumberRule {
+  label: string;
+  integer?: boolean;
+  min: number;
+  max: number;
+  /** min is excluded (a learning rate of 0 trains nothing). */
+  above?: boolean;
+  hint?: string;
+}
+
+function readNumber(text: string, rule: NumberRule, errors: string[]): number {
+  const value = text.trim() === '' ? Number.NaN : Number(text);
+  const fits =
+    Number.isFinite(value) &&
+    (!rule.integer || Number.isInteger(value)) &&
+    (rule.above ? value > rule.min : value >= rule.min) &&
+    value <= rule.max;
+  if (!fits) {
+    const kind = rule.integer ? 'a whole number' : 'a number';
+    const range = rule.above
+      ? `above ${rule.min} and at most ${rule.max}`
+      : `from ${rule.min} to ${rule.max}`;
+    errors.push(`${rule.label} must be ${kind} ${range}${rule.hint ? ` (${rule.hint})` : ''}.`);
+  }
+  return value;
+}
+
+/**
+ * Checks every field against the same limits as TrainConfig. Fields the current plan does not
+ * use (momentum with Adam, patience without early stopping, fine-tuning with a frozen base)
+ * are only checked when used, so a stale value in a hidden field never blocks Start.
+ */
+export function parseTrainParams(
+  params: TrainParams,
+  augmentation: Augmentation,
+  options: { fineTunes: boolean } = { fineTunes: false },
+): { settings?: FormSettings; errors: string[] } {
+  const errors: string[] = [];
+  const epochs = readNumber(
+    params.epochs,
+    { label: 'Epochs', integer: true, min: 1, max: 1000 },
+    errors,
+  );
+  const learningRate = readNumber(
+    params.learningRate,
+    { label: 'Learning rate', min: 0, max: 10, above: true, hint: 'try 0.001' },
+    errors,
+  );
+  const batchSize = readNumber(
+    params.batchSize,
+    { label: 'Batch size', integer: true, min: 1, max: 1024, hint: 'try 16 or 32' },
+    errors,
+  );
+  const momentum =
+    params.optimizer === 'sgd'
+      ? readNumber(
+          params.momentum,
+          { label: 'Momentum', min: 0, max: 0.999, hint: 'try 0.9' },
+          errors,
+        )
+      : Number(params.momentum) || recipe.momentum;
+  const labelSmoothing = readNumber(
+    params.labelSmoothing,
+    { label: 'Label smoothing', min: 0, max: 0.5, hint: 'try 0.1' },
+    errors,
+  );
+  const patience = params.earlyStopping
+    ? readNumber(
+        params.patience,
+        { label: 'Patience', integer: true, min: 1, max: 100, hint: 'try 10' },
+        errors,
+      )
+    : Number(params.patience) || recipe.earlyStopping.patience;
+  const fineTuneEpochs = options.fineTunes
+    ? readNumber(
+        params.fineTuneEpochs,
+        { label: 'Fine-tuning epochs', integer: true, min: 0, max: 1000 },
+        errors,
+      )
+    : Number(params.fineTuneEpochs) || recipe.fineTune.epochs;
+  const learningRateFactor = options.fineTunes
+    ? readNumber(
+        params.fineTuneFactor,
+        { label: 'Fine-tuning rate factor', min: 0, max: 1, above: true, hint: 'try 0.1' },
+        errors,
+      )
+    : Number(params.fineTuneFactor) || recipe.fineTune.learningRateFactor;
+  const hiddenUnits = readNumber(
+    params.hiddenUnits,
+    { label: 'Hidden units', integer: true, min: 0, max: 4096, hint: '0 means none' },
+    errors,
+  );
+  const dropout = readNumber(params.dropout, { label: 'Dropout', min: 0, max: 0.9 }, errors);
+  const seed = readNumber(
+    params.seed,
+    { label: 'Seed', integer: true, min: 0, max: Number.MAX_SAFE_INTEGER },
+    errors,
+  );
+  if (errors.length > 0) return { errors };
+  return {
+    errors,
+    settings: {
+      epochs,
+      learningRate,
+      batchSize,
+      validationSplit: recipe.validationSplit,
+      dropout,
+      seed,
+      backend: params.backend,
+      hiddenUnits,
+      optimizer: params.optimizer,
+      momentum,
+      schedule: params.schedule,
+      labelSmoothing,
+      classWeights: params.classWeights,
+      earlyStopping: { enabled: params.earlyStopping, patience },
+      fineTune: { epochs: fineTuneEpochs, learningRateFactor },
+      augmentation,
+    },
+  };
+}
+
+export const augmentNames = ['flip', 'rotation', 'zoom', 'exposure', 'noise', 'blur'] as const;
+export type AugmentName = (typeof augmentNames)[number];
+
+export function augmentationOn(augmentation: Augmentation): boolean {
+  return augmentNames.some((name) => augmentation[name].enabled);
+}
+
+export interface ClassWeight {
+  name: string;
+  weight: number;
+}
+
+/**
+ * The weights 'balanced' applies, by the doctor's formula (n_total / (n_classes * n_class) over
+ * training images of the classes that have any images), and whether the doctor found the
+ * classes imbalanced enough to say so.
+ */
+export function balancedClassWeights(dataset: DatasetSummary): {
+  weights: ClassWeight[];
+  imbalanced: boolean;
+} {
+  const present = dataset.classes.filter((c) => c.trainCount + c.valCount > 0);
+  const total = present.reduce((sum, c) => sum + c.trainCount, 0);
+  const withTrain = present.filter((c) => c.trainCount > 0).length;
+  return {
+    weights: present.map((c) => ({
+      name: c.name,
+      weight: c.trainCount > 0 ? total / (withTrain * c.trainCount) : 0,
+    })),
+    imbalanced: dataset.problems.some((problem) => problem.kind === 'class-imbalance'),
+  };
+}
