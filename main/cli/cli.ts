@@ -3,6 +3,7 @@
  * Each command prints a readable report, or machine-readable JSON with --json.
  */
 import { runDoctorCommand } from './commands/doctor';
+import { runEvalCommand } from './commands/eval';
 import { runExportCommand } from './commands/export';
 import { runLayersCommand } from './commands/layers';
 import { runModelsCommand } from './commands/models';
@@ -20,6 +21,8 @@ Usage:
   transfer-studio train <dir>... --model <model> --epochs N --out <runDir> [options] [--json]
       --learning-rate X (0.001)  --batch-size N (32)  --val-split X (0.2)  --dropout X (0.2)
       --seed N (42)  --backend auto|tensorflow-gpu|tensorflow|wasm|cpu  --name TEXT
+  transfer-studio eval <runDir> <dir>... [--top N] [--save] [--json]
+                                                   evaluate a trained run on other labelled folders
   transfer-studio export <runDir> --format tfjs --out <dir> [--force] [--json]
 
 Environment:
@@ -35,6 +38,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   layers: runLayersCommand,
   train: runTrainCommand,
   export: runExportCommand,
+  eval: runEvalCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
