@@ -6,7 +6,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Prediction } from '../../../shared/evaluation';
 import type { PredictJob } from '../../../shared/worker-protocol';
-import { decodeImageInto } from '../images/decode-image';
+import { decodeToRgb } from '../../services/datasets/decode-image';
+import { writeModelInput } from '../images/decode-image';
 import type { TrainedModel } from './trained-model';
 
 /** Encoded images larger than this are refused before decoding. */
@@ -31,13 +32,8 @@ export async function predictImages(trained: TrainedModel, job: PredictJob): Pro
   await Promise.all(
     job.inputs.map(async (input, index) => {
       try {
-        await decodeImageInto(
-          sourceOf(input),
-          metadata.inputSize,
-          metadata.preprocessing,
-          pixels,
-          index * stride,
-        );
+        const rgb = await decodeToRgb(sourceOf(input), metadata.inputSize);
+        writeModelInput(rgb.data, metadata.preprocessing, pixels, index * stride);
       } catch (error) {
         errors.set(index, error instanceof Error ? error.message : String(error));
       }
