@@ -1,9 +1,9 @@
 /**
- * Streams labelled image files as batches of preprocessed pixels, decoding ahead of the consumer
- * so that decoding (sharp, on libuv threads) overlaps the model's compute. Files that fail to
- * decode are skipped and reported, never fatal.
+ * Streams labelled image files as batches (decoded bytes, or preprocessed pixels), decoding
+ * ahead of the consumer so that decoding (sharp, on libuv threads) overlaps the model's compute.
+ * Files that fail to decode are skipped and reported, never fatal.
  */
-import { decodeImageInto, type Preprocessing } from './decode-image';
+import { decodeRgb, writeModelInput, type Preprocessing } from './decode-image';
 
 export interface ImageItem {
   path: string;
@@ -17,22 +17,34 @@ export interface ImageBatch {
   items: ImageItem[];
 }
 
-export interface BatchStreamOptions {
+export interface DecodedBatch {
+  /** Decoded RGB bytes of each kept item, [height, width, 3] row-major. */
+  images: Uint8Array[];
+  /** The items that decoded, in order (skipped ones left out). */
+  items: ImageItem[];
+}
+
+export interface DecodeStreamOptions {
   size: readonly [number, number];
-  preprocessing: Preprocessing;
   batchSize: number;
   /** Batches decoded ahead of the one being consumed. */
   prefetch?: number;
   /** Images of one batch decoded at the same time. */
   concurrency?: number;
   onSkip?: (item: ImageItem, reason: string) => void;
+  /** Decoded images kept from an earlier pass (by path); looked up before decoding. */
+  memory?: { get(path: string): Uint8Array | undefined; set(path: string, rgb: Uint8Array): void };
 }
 
-async function decodeBatch(items: ImageItem[], options: BatchStreamOptions): Promise<ImageBatch> {
-  const [height, width] = options.size;
-  const pixelsPerImage = height * width * 3;
-  const buffer = new Float32Array(items.length * pixelsPerImage);
-  const ok = new Array<boolean>(items.length).fill(false);
+export interface BatchStreamOptions extends DecodeStreamOptions {
+  preprocessing: Preprocessing;
+}
+
+async function decodeGroup(
+  items: ImageItem[],
+  options: DecodeStreamOptions,
+): Promise<DecodedBatch> {
+  const decoded = new Array<Uint8Array | undefined>(items.length);
   const concurrency = Math.max(1, options.concurrency ?? 4);
   let next = 0;
   const lane = async (): Promise<void> => {
@@ -40,55 +52,46 @@ async function decodeBatch(items: ImageItem[], options: BatchStreamOptions): Pro
       const index = next;
       next += 1;
       const item = items[index]!;
+      const known = options.memory?.get(item.path);
+      if (known) {
+        decoded[index] = known;
+        continue;
+      }
       try {
-        await decodeImageInto(
-          item.path,
-          options.size,
-          options.preprocessing,
-          buffer,
-          index * pixelsPerImage,
-        );
-        ok[index] = true;
+        decoded[index] = await decodeRgb(item.path, options.size);
+        options.memory?.set(item.path, decoded[index]!);
       } catch (error) {
         options.onSkip?.(item, error instanceof Error ? error.message : String(error));
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, lane));
-  const kept = items.filter((_, index) => ok[index]);
-  if (kept.length === items.length) return { pixels: buffer, items: kept };
-  // Compact the decoded images to the front, keeping their order.
-  const pixels = new Float32Array(kept.length * pixelsPerImage);
-  let written = 0;
-  for (let index = 0; index < items.length; index += 1) {
-    if (!ok[index]) continue;
-    pixels.set(
-      buffer.subarray(index * pixelsPerImage, (index + 1) * pixelsPerImage),
-      written * pixelsPerImage,
-    );
-    written += 1;
-  }
-  return { pixels, items: kept };
+  const kept = items.flatMap((item, index) => (decoded[index] ? [index] : []));
+  return {
+    images: kept.map((index) => decoded[index]!),
+    items: kept.map((index) => items[index]!),
+  };
 }
 
 /**
- * Yields batches of `items` in order. Up to `prefetch` batches are decoded while the consumer
- * works on the current one; a batch whose images all failed is skipped.
+ * Yields the decoded bytes of `items` in batches, in order. Up to `prefetch` batches are
+ * decoded (by sharp, on libuv threads) while the consumer works on the current one; a batch
+ * whose images all failed is skipped.
  */
-export async function* imageBatches(
+export async function* decodedBatches(
   items: readonly ImageItem[],
-  options: BatchStreamOptions,
-): AsyncGenerator<ImageBatch> {
+  options: DecodeStreamOptions,
+): AsyncGenerator<DecodedBatch> {
   const prefetch = Math.max(1, options.prefetch ?? 2);
   const groups: ImageItem[][] = [];
   for (let start = 0; start < items.length; start += options.batchSize) {
     groups.push(items.slice(start, start + options.batchSize));
   }
-  const pending: Promise<ImageBatch>[] = [];
+  const pending: Promise<DecodedBatch>[] = [];
   let nextGroup = 0;
   const fill = (): void => {
     while (pending.length < prefetch && nextGroup < groups.length) {
-      const promise = decodeBatch(groups[nextGroup]!, options);
+      const promise = decodeGroup(groups[nextGroup]!, options);
       // Errors surface when awaited; this keeps an unawaited prefetch from being "unhandled".
       promise.catch(() => {});
       pending.push(promise);
@@ -100,5 +103,21 @@ export async function* imageBatches(
     const batch = await pending.shift()!;
     fill();
     if (batch.items.length) yield batch;
+  }
+}
+
+/** Yields batches of `items` in order as model input (see decodedBatches for prefetching). */
+export async function* imageBatches(
+  items: readonly ImageItem[],
+  options: BatchStreamOptions,
+): AsyncGenerator<ImageBatch> {
+  const [height, width] = options.size;
+  const pixelsPerImage = height * width * 3;
+  for await (const batch of decodedBatches(items, options)) {
+    const pixels = new Float32Array(batch.items.length * pixelsPerImage);
+    batch.images.forEach((rgb, index) =>
+      writeModelInput(rgb, options.preprocessing, pixels, index * pixelsPerImage),
+    );
+    yield { pixels, items: batch.items };
   }
 }

@@ -10,7 +10,8 @@ import * as tf from '@tensorflow/tfjs';
 
 type Activation = 'linear' | 'relu' | 'relu6';
 
-interface GraphNode {
+/** One application of a layer inside a model's graph (tensors named by symbolic tensor id). */
+export interface GraphNode {
   layer: tf.layers.Layer;
   inputs: number[];
   outputs: number[];
@@ -21,7 +22,7 @@ interface FusedConv {
   kernel: tf.Tensor4D;
   bias: tf.Tensor1D;
   strides: [number, number];
-  pad: 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
+  pad: 'same' | 'valid';
   dilations: [number, number];
   activation: Activation;
   /** Symbolic tensor id read by this step. */
@@ -42,7 +43,7 @@ interface InternalNode {
 }
 
 /** The nodes of `model`'s graph in execution order (every node whose inputs are computed). */
-function graphNodes(model: tf.LayersModel): GraphNode[] {
+export function graphNodes(model: tf.LayersModel): GraphNode[] {
   const known = new Set(model.inputs.map((input) => input.id));
   const nodes: GraphNode[] = [];
   const pending = model.layers.flatMap((layer) =>
@@ -173,26 +174,29 @@ export class InferenceGraph {
   private constructor(
     private readonly steps: Step[],
     private readonly inputId: number,
-    private readonly outputId: number,
+    private readonly outputIds: number[],
     /** How many BatchNormalization layers were folded into convolutions. */
     readonly foldedBatchNorms: number,
     /** How many activations were fused into convolutions. */
     readonly fusedActivations: number,
   ) {}
 
-  /** Builds the graph of `model` (one input, one output). Weights are copied: later changes to the model are not seen. */
+  /**
+   * Builds the graph of `model` (one input, one or more outputs). Weights are copied: later
+   * changes to the model are not seen.
+   */
   static fromModel(model: tf.LayersModel): InferenceGraph {
-    if (model.inputs.length !== 1 || model.outputs.length !== 1) {
-      throw new Error('The inference graph needs a model with one input and one output.');
+    if (model.inputs.length !== 1) {
+      throw new Error('The inference graph needs a model with one input.');
     }
     const nodes = graphNodes(model);
     const consumers = new Map<number, number>();
     for (const node of nodes) {
       for (const id of node.inputs) consumers.set(id, (consumers.get(id) ?? 0) + 1);
     }
-    const outputId = model.outputs[0]!.id;
+    const outputIds = model.outputs.map((output) => output.id);
     const consumerOf = (id: number): GraphNode | undefined =>
-      consumers.get(id) === 1 && id !== outputId
+      consumers.get(id) === 1 && !outputIds.includes(id)
         ? nodes.find((node) => node.inputs.includes(id))
         : undefined;
 
@@ -231,11 +235,18 @@ export class InferenceGraph {
       }
       steps.push({ fused: step });
     }
-    return new InferenceGraph(steps, model.inputs[0]!.id, outputId, folded, fused);
+    return new InferenceGraph(steps, model.inputs[0]!.id, outputIds, folded, fused);
   }
 
-  /** Runs the graph on a batch; the caller owns (and disposes) the result. */
+  /** Runs the graph on a batch; the caller owns (and disposes) the result (the first output). */
   predict(input: tf.Tensor): tf.Tensor {
+    const [first, ...rest] = this.predictAll(input);
+    tf.dispose(rest);
+    return first!;
+  }
+
+  /** Runs the graph on a batch and returns every output, in the model's order. */
+  predictAll(input: tf.Tensor): tf.Tensor[] {
     return tf.tidy(() => {
       const values = new Map<number, tf.Tensor>([[this.inputId, input]]);
       for (const step of this.steps) {
@@ -272,7 +283,7 @@ export class InferenceGraph {
         const list = Array.isArray(result) ? result : [result];
         outputs.forEach((id, index) => values.set(id, list[index]!));
       }
-      return values.get(this.outputId)!;
+      return this.outputIds.map((id) => values.get(id)!);
     });
   }
 
