@@ -66,7 +66,7 @@ async function decodeGroup(
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, lane));
-  const kept = items.flatMap((item, index) => (decoded[index] ? [index] : []));
+  const kept = items.flatMap((_, index) => (decoded[index] ? [index] : []));
   return {
     images: kept.map((index) => decoded[index]!),
     items: kept.map((index) => items[index]!),
