@@ -130,7 +130,10 @@ export const requestSchemas = {
         runId: z.string().min(1),
         format: ExportFormat,
         outDir: z.string().min(1),
+        /** Replace an existing export at outDir (never a folder holding other files). */
         overwrite: z.boolean().default(false),
+        /** Also write `<outDir>.zip` with the export's files (only when the proof passes). */
+        zip: z.boolean().default(false),
       })
       .strict(),
     response: ExportResult,
@@ -266,6 +269,14 @@ export const eventSchemas = {
    * adds them exactly like dropped folders.
    */
   'app:folders-chosen': z.object({ paths: z.array(z.string().min(1)).min(1) }),
+  /** What a running export does: loading, converting, writing, proving (with progress), zipping. */
+  'exports:progress': z.object({
+    runId: z.string(),
+    phase: z.string(),
+    message: z.string().optional(),
+    /** 0..1 progress of the phase, when known. */
+    progress: z.number().min(0).max(1).optional(),
+  }),
 } as const;
 
 export type RequestChannel = keyof typeof requestSchemas;

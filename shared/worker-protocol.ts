@@ -8,6 +8,8 @@ import {
   BackendReport,
   BatchMetrics,
   EpochMetrics,
+  ExportFormat,
+  ExportResult,
   FreezePlan,
   RunSummary,
   TrainConfig,
@@ -58,7 +60,38 @@ export const PredictJob = z.object({
 });
 export type PredictJob = z.infer<typeof PredictJob>;
 
+/**
+ * Exports a finished run's model and proves it: main has read the run folder (model, labels,
+ * the validation split the worker evaluated) and checked the target; the worker does the rest.
+ */
+export const ExportJob = z.object({
+  runId: z.string(),
+  runDir: z.string(),
+  /** The run's model/ folder (model.json, weights, metadata.json). */
+  modelDir: z.string(),
+  format: ExportFormat,
+  outDir: z.string(),
+  overwrite: z.boolean(),
+  zip: z.boolean(),
+  /** Backend of the studio's own model, the reference of the proof. */
+  backend: BackendChoice,
+  modelName: z.string(),
+  labels: z.array(z.string()).min(1),
+  inputSize: z.tuple([z.number().int().positive(), z.number().int().positive()]),
+  preprocessing: z.object({ scale: z.number(), offset: z.number() }),
+  /** The validation images to run through both models. */
+  val: z.array(z.object({ path: z.string(), label: z.number().int().nonnegative() })),
+  /** How the manifest names those images, e.g. "validation split of the run". */
+  validationName: z.string(),
+  tolerance: z.number().positive().optional(),
+  /** Recorded in the manifest (run id, base model, ...). */
+  source: z.record(z.string(), z.string()),
+  producerVersion: z.string(),
+});
+export type ExportJob = z.infer<typeof ExportJob>;
+
 export const WorkerCommand = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('export'), job: ExportJob }),
   z.object({ type: z.literal('train'), job: TrainJob }),
   z.object({ type: z.literal('evaluate'), job: EvaluateJob }),
   z.object({ type: z.literal('predict'), job: PredictJob }),
@@ -80,6 +113,13 @@ export const WorkerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('done'), summary: RunSummary }),
   z.object({ type: z.literal('evaluation'), evaluation: EvaluationFile }),
   z.object({ type: z.literal('predictions'), predictions: z.array(Prediction) }),
-  z.object({ type: z.literal('error'), message: z.string(), stack: z.string().optional() }),
+  z.object({ type: z.literal('exported'), result: ExportResult }),
+  z.object({
+    type: z.literal('error'),
+    message: z.string(),
+    stack: z.string().optional(),
+    /** How the host should report it (ErrorPayload codes); 'failed' when absent. */
+    code: z.enum(['invalid-request', 'not-found', 'conflict', 'failed']).optional(),
+  }),
 ]);
 export type WorkerMessage = z.infer<typeof WorkerMessage>;

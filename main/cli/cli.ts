@@ -23,7 +23,9 @@ Usage:
       --seed N (42)  --backend auto|tensorflow-gpu|tensorflow|wasm|cpu  --name TEXT
   transfer-studio eval <runDir> <dir>... [--top N] [--save] [--json]
                                                    evaluate a trained run on other labelled folders
-  transfer-studio export <runDir> --format tfjs --out <dir> [--force] [--json]
+  transfer-studio export <runDir> --format tfjs|onnx --out <dir> [--zip] [--force] [--json]
+      writes the model, README and export-manifest.json, then proves the files on the run's
+      validation split in their real runtime; exit code 1 when the proof fails
 
 Environment:
   TRANSFER_STUDIO_MODELS   folder(s) of local base models (e.g. ../shared/fixtures/models)

@@ -7,6 +7,7 @@ import { BrowserWindow, session, type Session } from 'electron';
 import path from 'node:path';
 import {
   CONTENT_SECURITY_POLICY,
+  isMediaRequestAllowed,
   isNavigationAllowed,
   isPermissionAllowed,
 } from './security-policy';
@@ -28,11 +29,21 @@ export function hardenSession(ses: Session, rendererDir: string): void {
     callback({ responseHeaders: headers });
   });
   ses.setPermissionRequestHandler((_contents, permission, callback, details) => {
+    if (permission === 'media') {
+      const { mediaTypes } = details as { mediaTypes?: string[] };
+      callback(isMediaRequestAllowed(mediaTypes, details.requestingUrl, rendererDir));
+      return;
+    }
     callback(isPermissionAllowed(permission, details.requestingUrl, rendererDir));
   });
-  ses.setPermissionCheckHandler((contents, permission) =>
-    contents ? isPermissionAllowed(permission, contents.getURL(), rendererDir) : false,
-  );
+  ses.setPermissionCheckHandler((contents, permission, _origin, details) => {
+    if (!contents) return false;
+    if (permission === 'media') {
+      const { mediaType } = details as { mediaType?: string };
+      return isMediaRequestAllowed(mediaType ? [mediaType] : [], contents.getURL(), rendererDir);
+    }
+    return isPermissionAllowed(permission, contents.getURL(), rendererDir);
+  });
   ses.setDevicePermissionHandler(() => false);
 }
 

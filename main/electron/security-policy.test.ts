@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   CONTENT_SECURITY_POLICY,
   isAppPageUrl,
+  isMediaRequestAllowed,
   isNavigationAllowed,
   isPermissionAllowed,
   isTrustedSender,
@@ -80,6 +81,17 @@ describe('permissions', () => {
       expect(isPermissionAllowed(permission, indexUrl, rendererDir)).toBe(false);
     },
   );
+});
+
+describe('webcam (media) requests', () => {
+  it('allows video only, from the app page only', () => {
+    expect(isMediaRequestAllowed(['video'], indexUrl, rendererDir)).toBe(true);
+    expect(isMediaRequestAllowed(['audio'], indexUrl, rendererDir)).toBe(false);
+    expect(isMediaRequestAllowed(['video', 'audio'], indexUrl, rendererDir)).toBe(false);
+    expect(isMediaRequestAllowed([], indexUrl, rendererDir)).toBe(false);
+    expect(isMediaRequestAllowed(undefined, indexUrl, rendererDir)).toBe(false);
+    expect(isMediaRequestAllowed(['video'], 'https://example.com', rendererDir)).toBe(false);
+  });
 });
 
 describe('CONTENT_SECURITY_POLICY', () => {

@@ -87,6 +87,23 @@ export function isPermissionAllowed(
 }
 
 /**
+ * The one media request the studio makes: the webcam of "Try it" (video only, never the
+ * microphone), from the app's own page. Frames stay in the renderer until sent for prediction.
+ */
+export function isMediaRequestAllowed(
+  mediaTypes: readonly string[] | undefined,
+  requestingUrl: string,
+  rendererDir: string,
+): boolean {
+  return (
+    Array.isArray(mediaTypes) &&
+    mediaTypes.length > 0 &&
+    mediaTypes.every((type) => type === 'video') &&
+    isAppPageUrl(requestingUrl, rendererDir)
+  );
+}
+
+/**
  * Navigation inside the window is allowed only to the app's own pages (a reload); any other
  * origin (web pages, other local files, javascript:, data:) is refused.
  */

@@ -171,8 +171,12 @@ export function createStudioServices(options: StudioServicesOptions): StudioServ
       startTraining: (config) => startTraining(config),
       ...(options.revealInFolder ? { revealInFolder: options.revealInFolder } : {}),
     }),
-    'exports:run': async ({ runId, format, outDir, overwrite }) =>
-      exportRun(runs.dirOf(runId), format, path.resolve(outDir), { overwrite }),
+    'exports:run': async ({ runId, ...request }) =>
+      exportRun(runs.dirOf(runId), request, {
+        launchWorker: options.launchWorker,
+        producerVersion: options.version,
+        onProgress: (progress) => emit('exports:progress', { runId, ...progress }),
+      }),
   };
 
   return { handlers, thumbnails, runs, supervisor, evaluation, startTraining };

@@ -7,6 +7,7 @@ import { describeIssues } from '../../shared/contract';
 import { WorkerCommand, type WorkerMessage } from '../../shared/worker-protocol';
 import { selectBackend } from './backends/backend-chain';
 import { runModelCommand } from './evaluation/model-commands';
+import { runExportCommand } from './exporters/export-command';
 import { CancelSignal } from './training/cancel-signal';
 import { runTrainJob } from './training/train-job';
 import { createWorkerTransport, type WorkerTransport } from './transport';
@@ -58,6 +59,12 @@ function main(transport: WorkerTransport): void {
             { type: 'error', message: error instanceof Error ? error.message : String(error) },
             1,
           ),
+      );
+      return;
+    }
+    if (command.type === 'export') {
+      void runExportCommand(command.job, { emit }).then((message) =>
+        finish(message, message.type === 'error' ? 1 : 0),
       );
       return;
     }
