@@ -12,6 +12,7 @@ import {
   ExportResult,
   FreezePlan,
   RunSummary,
+  SpeedCalibration,
   TrainConfig,
 } from './domain';
 import { EvaluationFile, EvaluationSource, Prediction } from './evaluation';
@@ -32,8 +33,24 @@ export const TrainJob = z.object({
   val: z.array(z.object({ path: z.string(), label: z.number().int().nonnegative() })),
   freeze: FreezePlan,
   baseModelName: z.string(),
+  /** Root of the persistent feature cache (<dataDir>/cache); a run-only cache when absent. */
+  cacheDir: z.string().optional(),
+  /**
+   * Continues a finished run: start from its saved model (base and head) and number the
+   * epochs after the ones it already has.
+   */
+  continueFrom: z
+    .object({ modelDir: z.string(), epochsDone: z.number().int().nonnegative() })
+    .optional(),
 });
 export type TrainJob = z.infer<typeof TrainJob>;
+
+/** fastai's lr_find: loss against an exponentially growing learning rate, and a suggestion. */
+export const LrFindResult = z.object({
+  points: z.array(z.object({ learningRate: z.number(), loss: z.number() })),
+  suggested: z.number().positive(),
+});
+export type LrFindResult = z.infer<typeof LrFindResult>;
 
 /** Runs a trained model (a run's model/ folder) over labelled images: an evaluation. */
 export const EvaluateJob = z.object({
@@ -90,9 +107,32 @@ export const ExportJob = z.object({
 });
 export type ExportJob = z.infer<typeof ExportJob>;
 
+/** A short timed run of the base model on this machine's backend (see SpeedCalibration). */
+export const CalibrateJob = z.object({
+  modelDir: z.string(),
+  nestedBase: z.array(z.number().int().nonnegative()),
+  featureLayer: z.string(),
+  inputSize: z.tuple([z.number().int().positive(), z.number().int().positive()]),
+  preprocessing: z.object({ scale: z.number(), offset: z.number() }),
+  backend: BackendChoice,
+  batchSize: z.number().int().min(1).max(64),
+  /** A few dataset images, decoded to time decoding and used as the input batch. */
+  images: z.array(z.string()).max(64),
+  /** Timed repetitions of each step, after one warm-up. */
+  repeats: z.number().int().min(1).max(10).default(2),
+});
+export type CalibrateJob = z.infer<typeof CalibrateJob>;
+
 export const WorkerCommand = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('calibrate'), job: CalibrateJob }),
   z.object({ type: z.literal('export'), job: ExportJob }),
   z.object({ type: z.literal('train'), job: TrainJob }),
+  /** A learning-rate sweep on the job's data (the run folder only receives its log). */
+  z.object({ type: z.literal('lr-find'), job: TrainJob }),
+  /** Controls of a running 'train' job, taken between batches. */
+  z.object({ type: z.literal('pause') }),
+  z.object({ type: z.literal('resume') }),
+  z.object({ type: z.literal('extend'), epochs: z.number().int().min(1).max(1000) }),
   z.object({ type: z.literal('evaluate'), job: EvaluateJob }),
   z.object({ type: z.literal('predict'), job: PredictJob }),
   z.object({ type: z.literal('doctor'), backend: BackendChoice }),
@@ -102,6 +142,7 @@ export type WorkerCommand = z.infer<typeof WorkerCommand>;
 
 export const WorkerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('backend'), report: BackendReport }),
+  z.object({ type: z.literal('calibration'), result: SpeedCalibration }),
   z.object({
     type: z.literal('phase'),
     phase: z.string(),
@@ -111,6 +152,14 @@ export const WorkerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('batch'), batch: BatchMetrics }),
   z.object({ type: z.literal('epoch'), metrics: EpochMetrics }),
   z.object({ type: z.literal('done'), summary: RunSummary }),
+  z.object({ type: z.literal('lr-find'), result: LrFindResult }),
+  /** The answer to pause/resume/extend: the job's state after the command. */
+  z.object({
+    type: z.literal('control'),
+    paused: z.boolean(),
+    /** Epochs the job will have run in all when it ends, as planned now. */
+    epochsPlanned: z.number().int().nonnegative(),
+  }),
   z.object({ type: z.literal('evaluation'), evaluation: EvaluationFile }),
   z.object({ type: z.literal('predictions'), predictions: z.array(Prediction) }),
   z.object({ type: z.literal('exported'), result: ExportResult }),
