@@ -1,15 +1,24 @@
 /**
- * Base models a user can choose, with the canonical URLs they are published at. Downloading
- * is a later feature; today a model is used from the local models folder
- * (TRANSFER_STUDIO_MODELS or the setting), where each entry is looked up by `localDirNames`.
+ * Base models a user can choose, with the canonical URLs they are published at. A model is used
+ * from a local models folder (TRANSFER_STUDIO_MODELS or the setting, looked up by
+ * `localDirNames`) or downloaded on demand into the studio's own models folder.
+ *
+ * Checksums: Google publishes none for these URLs. Where the studio knows the digests of a
+ * verified copy, the entry carries them and a download must match; otherwise the first download
+ * records its digests in download.json beside the model as the reference for that copy.
  */
 import type { CatalogEntry } from './domain';
 
 /** MobileNet inputs: RGB scaled from [0, 255] to [-1, 1]. */
 const MINUS_ONE_TO_ONE = { scale: 1 / 127.5, offset: -1 } as const;
 
-function mobilenetV1(alpha: '0.25' | '0.50' | '0.75' | '1.0', sizeBytes: number): CatalogEntry {
+function mobilenetV1(
+  alpha: '0.25' | '0.50' | '0.75' | '1.0',
+  sizeBytes: number,
+  sha256?: CatalogEntry['sha256'],
+): CatalogEntry {
   return {
+    ...(sha256 ? { sha256 } : {}),
     id: `mobilenet_v1_${alpha}_224`,
     name: `MobileNet v1 ${alpha} (224)`,
     family: 'mobilenet_v1',
@@ -42,7 +51,12 @@ function mobilenetV2(alpha: '0.35' | '0.50' | '0.75' | '1.00', sizeBytes: number
 }
 
 export const catalog: readonly CatalogEntry[] = [
-  mobilenetV1('0.25', 1_956_860),
+  // Digests of the copy in ../shared/fixtures (SOURCE.txt): model.json, and every shard
+  // concatenated in manifest order.
+  mobilenetV1('0.25', 1_956_860, {
+    modelJson: '27d5e755aac53db39ac5de066c3a1aff387f9c9061c64ddf9cf92e0bdd629a63',
+    weights: 'eb49857447f6089e7e392f7991f3f4fdce1936efaf83d535f5eb8aaba9538e0b',
+  }),
   mobilenetV1('0.50', 5_290_000),
   mobilenetV1('0.75', 10_400_000),
   mobilenetV1('1.0', 17_200_000),

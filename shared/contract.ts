@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import {
   Augmentation,
+  BackendChoice,
   BackendReport,
   BatchMetrics,
   CatalogItem,
@@ -17,10 +18,9 @@ import {
   ModelRef,
   RunStatus,
   RunSummary,
+  SpeedCalibration,
   TrainConfig,
 } from './domain';
-
-const Empty = z.object({}).strict();
 import {
   EvaluationId,
   EvaluationImage,
@@ -33,6 +33,8 @@ import {
   RunDetails,
   SettingRow,
 } from './evaluation';
+
+const Empty = z.object({}).strict();
 
 export const requestSchemas = {
   'app:info': {
@@ -71,6 +73,34 @@ export const requestSchemas = {
   'models:inspect': {
     request: z.object({ ref: ModelRef, featureLayer: z.string().optional() }).strict(),
     response: ModelInfo,
+  },
+  /**
+   * Downloads a catalog model into the studio's models folder (temp folder, integrity check,
+   * rename); answers at once with the entry when it is already on this machine.
+   */
+  'models:download': {
+    request: z.object({ catalogId: z.string().min(1) }).strict(),
+    response: CatalogItem,
+  },
+  'models:cancel-download': {
+    request: z.object({ catalogId: z.string().min(1) }).strict(),
+    response: z.object({ cancelled: z.boolean() }),
+  },
+  /** Times a few forward and training steps of the base on this machine's training backend. */
+  'models:calibrate': {
+    request: z
+      .object({
+        ref: ModelRef,
+        featureLayer: z.string().optional(),
+        batchSize: z.number().int().min(1).max(1024).optional(),
+        backend: BackendChoice.optional(),
+        /** Dataset folders to take a few images from, to time decoding too. */
+        datasetRoots: z.array(z.string().min(1)).max(64).optional(),
+        /** Measure again instead of answering with the remembered measurement. */
+        fresh: z.boolean().optional(),
+      })
+      .strict(),
+    response: SpeedCalibration,
   },
   'training:start': {
     request: TrainConfig,
@@ -124,37 +154,6 @@ export const requestSchemas = {
     request: z.object({ runId: z.string().min(1) }).strict(),
     response: z.object({ summary: RunSummary, epochs: z.array(EpochMetrics) }),
   },
-  'exports:run': {
-    request: z
-      .object({
-        runId: z.string().min(1),
-        format: ExportFormat,
-        outDir: z.string().min(1),
-        /** Replace an existing export at outDir (never a folder holding other files). */
-        overwrite: z.boolean().default(false),
-        /** Also write `<outDir>.zip` with the export's files (only when the proof passes). */
-        zip: z.boolean().default(false),
-      })
-      .strict(),
-    response: ExportResult,
-  },
-} as const;
-
-export const eventSchemas = {
-  /** Batch loss, at most every 250 ms. */
-  'training:progress': z.object({ runId: z.string(), batch: BatchMetrics }),
-  /** Metrics of a finished epoch. */
-  'training:epoch': z.object({ runId: z.string(), metrics: EpochMetrics }),
-  /** Lifecycle changes: started (with backend), decoding, training, and the end states. */
-  'training:status': z.object({
-    runId: z.string(),
-    status: RunStatus,
-    phase: z.string(),
-    backend: z.string().optional(),
-    message: z.string().optional(),
-    /** 0..1 progress of the phase, when known. */
-    progress: z.number().min(0).max(1).optional(),
-  }),
   'runs:rename': {
     request: z
       .object({ runId: z.string().min(1), name: z.string().trim().min(1).max(200) })
@@ -258,7 +257,55 @@ export const eventSchemas = {
     request: z.object({ moveId: z.string().min(1) }).strict(),
     response: z.object({ restored: z.string() }),
   },
+  'exports:run': {
+    request: z
+      .object({
+        runId: z.string().min(1),
+        format: ExportFormat,
+        outDir: z.string().min(1),
+        /** Replace an existing export at outDir (never a folder holding other files). */
+        overwrite: z.boolean().default(false),
+        /** Also write `<outDir>.zip` with the export's files (only when the proof passes). */
+        zip: z.boolean().default(false),
+      })
+      .strict(),
+    response: ExportResult,
+  },
+} as const;
+
+export const eventSchemas = {
+  /** Batch loss, at most every 250 ms. */
+  'training:progress': z.object({ runId: z.string(), batch: BatchMetrics }),
+  /** Metrics of a finished epoch. */
+  'training:epoch': z.object({ runId: z.string(), metrics: EpochMetrics }),
+  /** Lifecycle changes: started (with backend), decoding, training, and the end states. */
+  'training:status': z.object({
+    runId: z.string(),
+    status: RunStatus,
+    phase: z.string(),
+    backend: z.string().optional(),
+    message: z.string().optional(),
+    /** 0..1 progress of the phase, when known. */
+    progress: z.number().min(0).max(1).optional(),
+  }),
   'training:done': z.object({ runId: z.string(), summary: RunSummary }),
+  /** Progress of a folder evaluation (evaluation:folder). */
+  'evaluation:progress': z.object({
+    runId: z.string(),
+    message: z.string().optional(),
+    progress: z.number().min(0).max(1).optional(),
+  }),
+  'models:download-progress': z.object({
+    catalogId: z.string(),
+    phase: z.enum(['downloading', 'verifying', 'done', 'failed', 'cancelled']),
+    receivedBytes: z.number().int().nonnegative(),
+    /** Expected bytes of all files, when the server and the catalog say. */
+    totalBytes: z.number().int().nonnegative().optional(),
+    /** The file being fetched. */
+    file: z.string().optional(),
+    /** For 'failed': what went wrong and what to do. */
+    message: z.string().optional(),
+  }),
   'datasets:scan-progress': z.object({
     phase: z.enum(['listing', 'checking']),
     done: z.number().int().nonnegative(),
@@ -298,23 +345,6 @@ export function isRequestChannel(value: unknown): value is RequestChannel {
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(requestSchemas, value);
 }
 
-  /** Progress of a folder evaluation (evaluation:folder). */
-  'evaluation:progress': z.object({
-    runId: z.string(),
-    message: z.string().optional(),
-    progress: z.number().min(0).max(1).optional(),
-  }),
-  'models:download-progress': z.object({
-    catalogId: z.string(),
-    phase: z.enum(['downloading', 'verifying', 'done', 'failed', 'cancelled']),
-    receivedBytes: z.number().int().nonnegative(),
-    /** Expected bytes of all files, when the server and the catalog say. */
-    totalBytes: z.number().int().nonnegative().optional(),
-    /** The file being fetched. */
-    file: z.string().optional(),
-    /** For 'failed': what went wrong and what to do. */
-    message: z.string().optional(),
-  }),
 export function isEventName(value: unknown): value is EventName {
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(eventSchemas, value);
 }

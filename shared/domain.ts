@@ -184,6 +184,30 @@ export const FreezePlan = z.object({
 });
 export type FreezePlan = z.infer<typeof FreezePlan>;
 
+/**
+ * Speed of this machine's backend on one base model, measured by the training worker with a few
+ * timed steps on a small batch. The Model screen turns it into seconds per epoch for any plan.
+ */
+export const SpeedCalibration = z.object({
+  /** Backend that ran the measurement, e.g. "wasm (SIMD, 2 threads)". */
+  backend: z.string(),
+  batchSize: z.number().int().positive(),
+  /** Base forward pass up to the feature layer (inference), per image. */
+  forwardMsPerImage: z.number().nonnegative(),
+  /** A full training step of base + head with every base layer trainable, per image. */
+  trainAllMsPerImage: z.number().nonnegative(),
+  /** A training step of the head alone on cached features, per image. */
+  headMsPerImage: z.number().nonnegative(),
+  /** Reading, decoding and resizing one image (0 when no images were given). */
+  decodeMsPerImage: z.number().nonnegative(),
+  /** Peak tensor bytes of the all-trainable step, as TF.js's profiler reports it. */
+  peakTrainBytes: z.number().nonnegative().optional(),
+  measuredAt: z.string(),
+  /** How long the calibration took. */
+  durationMs: z.number().nonnegative(),
+});
+export type SpeedCalibration = z.infer<typeof SpeedCalibration>;
+
 export const BackendName = z.enum(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']);
 export type BackendName = z.infer<typeof BackendName>;
 

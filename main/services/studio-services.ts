@@ -15,7 +15,8 @@ import { createEvaluationHandlers } from './evaluation/evaluation-handlers';
 import { EvaluationService } from './evaluation/evaluation-service';
 import { exportRun } from './exports/export-run';
 import { FileMoves } from './files/file-moves';
-import { inspectModel, listCatalog, resolveModel } from './models/model-store';
+import { createModelServices } from './models/model-handlers';
+import { resolveModel } from './models/model-store';
 import type { StudioPaths } from './paths';
 import { runDatasetOf } from './runs/run-dataset';
 import { RunStore } from './runs/run-store';
@@ -66,11 +67,22 @@ export function createStudioServices(options: StudioServicesOptions): StudioServ
     movedTo: (filePath) => moves.movedTo(filePath),
   });
 
+  const models = createModelServices({ paths, emit, launchWorker: options.launchWorker });
+
   async function startTraining(
     config: TrainConfig,
     options: { runDir?: string } = {},
   ): Promise<{ runId: string; dir: string }> {
     const model = await resolveModel(config.model, paths.modelsDirs);
+    // The freeze plan is checked against the base and saved, normalised, with the run.
+    config = {
+      ...config,
+      freeze: await models.checkPlan(
+        model,
+        config.featureLayer ?? model.featureLayer,
+        config.freeze,
+      ),
+    };
     const scanned = await scanDataset(config.datasetRoots, {
       valRatio: config.validationSplit,
       seed: config.seed,
@@ -149,9 +161,7 @@ export function createStudioServices(options: StudioServicesOptions): StudioServ
         : await exclusions.include(id, target);
       return { excluded: list };
     },
-    'models:list': async () => listCatalog(paths.modelsDirs),
-    'models:inspect': async ({ ref, featureLayer }) =>
-      inspectModel(await resolveModel(ref, paths.modelsDirs), featureLayer),
+    ...models.handlers,
     'training:start': async (config) => startTraining(config),
     'training:cancel': async ({ runId }) => ({ cancelled: supervisor.cancel(runId) }),
     // Issue 7 (training controls) implements these in the supervisor and worker.

@@ -6,6 +6,7 @@
 import { describeIssues } from '../../shared/contract';
 import { WorkerCommand, type WorkerMessage } from '../../shared/worker-protocol';
 import { selectBackend } from './backends/backend-chain';
+import { calibrateSpeed } from './calibration/calibrate-speed';
 import { runModelCommand } from './evaluation/model-commands';
 import { runExportCommand } from './exporters/export-command';
 import { CancelSignal } from './training/cancel-signal';
@@ -65,6 +66,17 @@ function main(transport: WorkerTransport): void {
     if (command.type === 'export') {
       void runExportCommand(command.job, { emit }).then((message) =>
         finish(message, message.type === 'error' ? 1 : 0),
+      );
+      return;
+    }
+    if (command.type === 'calibrate') {
+      calibrateSpeed(command.job, { emit }).then(
+        (result) => finish({ type: 'calibration', result }, 0),
+        (error: unknown) =>
+          finish(
+            { type: 'error', message: error instanceof Error ? error.message : String(error) },
+            1,
+          ),
       );
       return;
     }

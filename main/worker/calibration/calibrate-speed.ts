@@ -1,0 +1,159 @@
+/**
+ * A short, measured calibration of this machine's training backend on one base model: decoding a
+ * few real images, the base's forward pass, a head-only training step, and a full training step
+ * with every base layer trainable, each timed on a small batch after a warm-up step. The Model
+ * screen turns these into seconds per epoch for any freeze plan (shared/training-estimate.ts).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { SpeedCalibration } from '../../../shared/domain';
+import type { CalibrateJob, WorkerMessage } from '../../../shared/worker-protocol';
+import { loadBaseModel } from '../../services/models/load-layers-model';
+import { resolveBackendChoice, selectBackend } from '../backends/backend-chain';
+import { imageBatches } from '../images/image-batches';
+import { applyFreezePlan, createHead, fullModel, headModel } from '../training/model-parts';
+
+/** Rows of the head-only step: its cost per row is tiny, so time many at once. */
+const HEAD_ROWS = 256;
+
+export interface CalibrationHooks {
+  emit(message: WorkerMessage): void;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Median milliseconds of `repeats` runs of `step`, after one untimed warm-up run. */
+async function timed(repeats: number, step: () => Promise<void>): Promise<number> {
+  await step();
+  const times: number[] = [];
+  for (let i = 0; i < repeats; i += 1) {
+    const start = performance.now();
+    await step();
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+function labels(rows: number): tf.Tensor2D {
+  return tf.tidy(() =>
+    tf
+      .oneHot(
+        tf.tensor1d(
+          Array.from({ length: rows }, (_, i) => i % 2),
+          'int32',
+        ),
+        2,
+      )
+      .toFloat(),
+  ) as tf.Tensor2D;
+}
+
+/** Decodes the sample images (timed) and returns a batch of real pixels, or random ones. */
+async function inputBatch(job: CalibrateJob): Promise<{ x: tf.Tensor4D; decodeMs: number }> {
+  const [height, width] = job.inputSize;
+  const perImage = height * width * 3;
+  if (job.images.length === 0) {
+    return { x: tf.randomUniform([job.batchSize, height, width, 3], -1, 1), decodeMs: 0 };
+  }
+  const items = job.images.map((path) => ({ path, label: 0 }));
+  const started = performance.now();
+  let decoded = new Float32Array(0);
+  for await (const batch of imageBatches(items, {
+    size: job.inputSize,
+    preprocessing: job.preprocessing,
+    batchSize: items.length,
+    prefetch: 0,
+  })) {
+    decoded = batch.pixels.slice(0, batch.items.length * perImage);
+  }
+  const count = decoded.length / perImage;
+  const decodeMs = count > 0 ? (performance.now() - started) / count : 0;
+  if (count === 0) {
+    return { x: tf.randomUniform([job.batchSize, height, width, 3], -1, 1), decodeMs: 0 };
+  }
+  const pixels = new Float32Array(job.batchSize * perImage);
+  for (let i = 0; i < job.batchSize; i += 1) {
+    pixels.set(
+      decoded.subarray((i % count) * perImage, ((i % count) + 1) * perImage),
+      i * perImage,
+    );
+  }
+  return { x: tf.tensor4d(pixels, [job.batchSize, height, width, 3]), decodeMs };
+}
+
+export async function calibrateSpeed(
+  job: CalibrateJob,
+  hooks: CalibrationHooks,
+): Promise<SpeedCalibration> {
+  const started = Date.now();
+  const { choice } = resolveBackendChoice(job.backend, hooks.env);
+  const report = await selectBackend(choice);
+  hooks.emit({ type: 'backend', report });
+  const loaded = await loadBaseModel(job.modelDir, {
+    nestedBase: job.nestedBase,
+    featureLayer: job.featureLayer,
+  });
+  const disposables: tf.TensorContainer[] = [];
+  const models: tf.LayersModel[] = [];
+  try {
+    const { x, decodeMs } = await inputBatch(job);
+    disposables.push(x);
+    const batch = job.batchSize;
+    const y = labels(batch);
+    disposables.push(y);
+
+    applyFreezePlan(loaded.cut, { mode: 'feature-extractor', trainableLayers: [] });
+    const forwardMs = await timed(job.repeats, async () => {
+      const out = loaded.cut.predict(x) as tf.Tensor;
+      await out.data();
+      out.dispose();
+    });
+
+    const featureShape = loaded.cut.outputs[0]!.shape;
+    const head = headModel(createHead(featureShape, 2, 0.2, 42));
+    models.push(head);
+    head.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
+    const rows = tf.randomUniform([HEAD_ROWS, featureShape[featureShape.length - 1] ?? 1]);
+    const rowLabels = labels(HEAD_ROWS);
+    disposables.push(rows, rowLabels);
+    const headMs = await timed(job.repeats, async () => {
+      await head.trainOnBatch(rows, rowLabels);
+    });
+
+    // Every layer trainable, BatchNorm held as the worker holds it when training.
+    applyFreezePlan(loaded.cut, {
+      mode: 'custom',
+      trainableLayers: loaded.cut.layers.filter((l) => l.weights.length > 0).map((l) => l.name),
+    });
+    const full = fullModel(loaded.cut, createHead(featureShape, 2, 0.2, 42));
+    models.push(full);
+    full.compile({ optimizer: tf.train.adam(1e-4), loss: 'categoricalCrossentropy' });
+    const profile = await tf.profile(async () => {
+      await full.trainOnBatch(x, y);
+    });
+    const trainMs = await timed(job.repeats, async () => {
+      await full.trainOnBatch(x, y);
+    });
+    return {
+      backend: report.description,
+      batchSize: batch,
+      forwardMsPerImage: forwardMs / batch,
+      trainAllMsPerImage: trainMs / batch,
+      headMsPerImage: headMs / HEAD_ROWS,
+      decodeMsPerImage: decodeMs,
+      peakTrainBytes: profile.peakBytes,
+      measuredAt: new Date().toISOString(),
+      durationMs: Date.now() - started,
+    };
+  } finally {
+    tf.dispose(disposables);
+    // The full model shares the base's layers; a layer already freed through one model
+    // refuses a second dispose, which is fine here.
+    for (const model of [...models, loaded.model]) {
+      try {
+        model.dispose();
+      } catch {
+        // already disposed through a model sharing its layers
+      }
+    }
+  }
+}
