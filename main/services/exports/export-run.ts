@@ -1,131 +1,183 @@
 /**
- * Exports a run's trained model. Format 'tfjs' copies the TF.js layers model (model.json, its
- * weight files and metadata.json with the labels) into a folder any TF.js app can load. The
- * copy is written to a temporary sibling folder and renamed into place, so the target holds
- * either a complete export or nothing new.
+ * Exports a finished run: reads the run folder (its model, labels, and the validation images the
+ * worker evaluated at the end of training), checks the target, then hands the heavy part —
+ * loading the model, converting, writing, and proving the written files on the whole validation
+ * split in their real runtime — to a one-shot worker process. Nothing heavy runs here, so this
+ * is safe in Electron's main process.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { ExportFormat, ExportResult } from '../../../shared/domain';
-import { readModelJson } from '../models/model-files';
+import { z } from 'zod';
+import { BackendChoice, type ExportFormat, type ExportResult } from '../../../shared/domain';
+import type { ExportJob } from '../../../shared/worker-protocol';
+import { ExportError } from '../../worker/exporters/export-errors';
+import { checkExportTarget } from '../../worker/exporters/export-staging';
 import { ModelMetadata, RUN_FILES, readRunSummary } from '../runs/run-files';
 import { ServiceError } from '../service-error';
+import type { WorkerLauncher } from '../training/worker-launcher';
+import { runOneShotWorkerJob } from './worker-job';
 
-interface ExportedFile {
-  name: string;
-  bytes: number;
-  sha256: string;
+export interface ExportRunRequest {
+  format: ExportFormat;
+  outDir: string;
+  overwrite: boolean;
+  zip: boolean;
 }
 
-async function copyWithDigest(from: string, to: string): Promise<Omit<ExportedFile, 'name'>> {
-  const data = await fs.readFile(from);
-  await fs.writeFile(to, data);
-  return { bytes: data.byteLength, sha256: createHash('sha256').update(data).digest('hex') };
+export interface ExportProgress {
+  phase: string;
+  message?: string;
+  progress?: number;
 }
 
-/** Entries of a folder, or undefined when it does not exist. */
-async function entriesOf(dir: string): Promise<string[] | undefined> {
-  try {
-    return await fs.readdir(dir);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return undefined;
-    if (code === 'ENOTDIR') {
-      throw new ServiceError('conflict', `${dir} is a file; choose a folder to export into.`);
-    }
-    throw error;
-  }
+export interface ExportDeps {
+  launchWorker: WorkerLauncher;
+  env?: NodeJS.ProcessEnv;
+  /** The studio's version, recorded in the export. */
+  producerVersion: string;
+  onProgress?: (progress: ExportProgress) => void;
+  timeoutMs?: number;
 }
 
-/**
- * Refuses a target that holds anything but a previous export (unless empty): overwriting
- * replaces the whole folder, which must never sweep away unrelated files.
- */
-async function checkTarget(
-  outDir: string,
-  overwrite: boolean,
-): Promise<'absent' | 'empty' | 'replace'> {
-  const entries = await entriesOf(outDir);
-  if (!entries) return 'absent';
-  if (entries.length === 0) return 'empty';
-  if (!overwrite) {
-    throw new ServiceError(
-      'conflict',
-      `${outDir} is not empty. Choose an empty or new folder, or allow overwriting a previous export.`,
-    );
-  }
-  if (!entries.includes('model.json')) {
-    throw new ServiceError(
-      'conflict',
-      `${outDir} holds other files, not a previous export (no model.json), so it is not replaced. ` +
-        'Choose an empty or new folder.',
-    );
-  }
-  return 'replace';
+/** The parts of evaluation.json an export needs (the file holds more). */
+const EvaluatedItems = z.object({
+  items: z.array(z.object({ path: z.string(), label: z.number().int().nonnegative() })),
+});
+
+async function readJson(file: string): Promise<unknown> {
+  return JSON.parse(await fs.readFile(file, 'utf8'));
 }
 
-export async function exportRun(
+async function exists(file: string): Promise<boolean> {
+  return fs.access(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** The validation images the run was evaluated on, with the ones that have since vanished. */
+async function validationOf(
   runDir: string,
-  format: ExportFormat,
-  outDir: string,
-  options: { overwrite: boolean },
-): Promise<ExportResult> {
-  if (format !== 'tfjs') {
-    throw new ServiceError('invalid-request', `Export format ${String(format)} is not supported.`);
+  runName: string,
+  labelCount: number,
+): Promise<{ val: ExportJob['val']; missing: string[] }> {
+  const file = path.join(runDir, RUN_FILES.evaluation);
+  const parsed = EvaluatedItems.safeParse(await readJson(file).catch(() => undefined));
+  if (!parsed.success) {
+    throw new ServiceError(
+      'invalid-request',
+      `Run "${runName}" has no readable ${RUN_FILES.evaluation}, so the validation images to ` +
+        'prove the export on are unknown. Train the run again to export it.',
+    );
   }
+  const items = parsed.data.items.filter((item) => item.label < labelCount);
+  const present = await Promise.all(items.map((item) => exists(item.path)));
+  return {
+    val: items.filter((_, index) => present[index]),
+    missing: items.filter((_, index) => !present[index]).map((item) => item.path),
+  };
+}
+
+/** Reads a run folder into the worker's export job; throws ServiceErrors that say what to do. */
+export async function resolveExportJob(
+  runDir: string,
+  request: ExportRunRequest,
+  producerVersion: string,
+): Promise<ExportJob> {
   const summary = await readRunSummary(runDir).catch(() => {
     throw new ServiceError('not-found', `${runDir} is not a run folder (no readable run.json).`);
   });
   const modelDir = path.join(runDir, RUN_FILES.modelDir);
-  if (summary.status !== 'completed' || !(await entriesOf(modelDir))) {
+  if (summary.status !== 'completed' || !(await exists(path.join(modelDir, 'model.json')))) {
+    const why = summary.status === 'completed' ? 'lost its model folder' : `is ${summary.status}`;
     throw new ServiceError(
       'invalid-request',
-      `Run "${summary.name}" has no trained model to export (it ${summary.status === 'completed' ? 'lost its model folder' : `is ${summary.status}`}). Export a completed run.`,
+      `Run "${summary.name}" has no trained model to export (it ${why}). Export a completed run.`,
     );
   }
-  const modelJson = await readModelJson(modelDir);
-  const metadata = ModelMetadata.parse(
-    JSON.parse(await fs.readFile(path.join(modelDir, 'metadata.json'), 'utf8')),
+  const metadata = ModelMetadata.safeParse(
+    await readJson(path.join(modelDir, 'metadata.json')).catch(() => undefined),
   );
-  const names = [
-    'model.json',
-    ...modelJson.weightsManifest.flatMap((group) => group.paths),
-    'metadata.json',
-  ];
-  for (const name of names) {
-    if (name !== path.basename(name)) {
-      throw new ServiceError('failed', `The run's model names a file outside its folder: ${name}.`);
-    }
+  if (!metadata.success) {
+    throw new ServiceError(
+      'invalid-request',
+      `Run "${summary.name}" has no readable model/metadata.json (labels, input size); ` +
+        'its model folder is damaged. Train the run again.',
+    );
   }
+  const { labels, inputSize, preprocessing } = metadata.data;
+  const { val, missing } = await validationOf(runDir, summary.name, labels.length);
+  if (val.length === 0) {
+    throw new ServiceError(
+      'invalid-request',
+      missing.length
+        ? `None of the ${missing.length} validation images of run "${summary.name}" exist any ` +
+            `more (e.g. ${missing[0]}), so the export cannot be proven. Put the dataset back ` +
+            'where it was when the run trained, then export again.'
+        : `Run "${summary.name}" recorded no validation images, so the export cannot be proven.`,
+    );
+  }
+  const config = (await readJson(path.join(runDir, RUN_FILES.config)).catch(() => ({}))) as {
+    backend?: unknown;
+  };
+  const backend = BackendChoice.safeParse(config.backend);
+  return {
+    runId: summary.id,
+    runDir,
+    modelDir,
+    format: request.format,
+    outDir: request.outDir,
+    overwrite: request.overwrite,
+    zip: request.zip,
+    backend: backend.success ? backend.data : 'auto',
+    modelName: summary.name,
+    labels,
+    inputSize,
+    preprocessing,
+    val,
+    validationName:
+      `validation split of run "${summary.name}"` +
+      (missing.length ? `; ${missing.length} images no longer on disk left out` : ''),
+    source: {
+      runId: summary.id,
+      run: summary.name,
+      baseModel: metadata.data.baseModel,
+      featureLayer: metadata.data.featureLayer,
+    },
+    producerVersion,
+  };
+}
 
-  const target = path.resolve(outDir);
-  const state = await checkTarget(target, options.overwrite);
-  await fs.mkdir(path.dirname(target), { recursive: true });
-  const suffix = `${process.pid}-${randomBytes(4).toString('hex')}`;
-  const temp = `${target}.tmp-export-${suffix}`;
-  await fs.mkdir(temp);
+/**
+ * Exports the run in `runDir` and proves the export (see the module comment). A failed proof is
+ * a result with passed: false (files in `<outDir>.failed`); anything that stops the export
+ * (a taken or unwritable target, a full disk, an unsupported layer) throws a ServiceError.
+ */
+export async function exportRun(
+  runDir: string,
+  request: ExportRunRequest,
+  deps: ExportDeps,
+): Promise<ExportResult> {
+  const outDir = path.resolve(request.outDir);
+  const job = await resolveExportJob(runDir, { ...request, outDir }, deps.producerVersion);
   try {
-    const files: ExportedFile[] = [];
-    for (const name of names) {
-      files.push({
-        name,
-        ...(await copyWithDigest(path.join(modelDir, name), path.join(temp, name))),
-      });
-    }
-    if (state === 'replace') {
-      const old = `${target}.old-export-${suffix}`;
-      await fs.rename(target, old);
-      await fs.rename(temp, target);
-      await fs.rm(old, { recursive: true, force: true });
-    } else {
-      // An empty folder is replaced by the rename (rmdir first: rename onto a folder fails).
-      if (state === 'empty') await fs.rmdir(target);
-      await fs.rename(temp, target);
-    }
-    return { format, outDir: target, files, labels: metadata.labels };
+    await checkExportTarget(outDir, request.overwrite, request.zip ? `${outDir}.zip` : undefined);
   } catch (error) {
-    await fs.rm(temp, { recursive: true, force: true });
+    if (error instanceof ExportError) throw new ServiceError(error.code, error.message);
     throw error;
   }
+  return runOneShotWorkerJob<ExportResult>({
+    launchWorker: deps.launchWorker,
+    ...(deps.env ? { env: deps.env } : {}),
+    command: { type: 'export', job },
+    what: `The ${request.format === 'onnx' ? 'ONNX' : 'TF.js'} export`,
+    resultOf: (message) => (message.type === 'exported' ? message.result : undefined),
+    onProgress: (message) =>
+      deps.onProgress?.({
+        phase: message.phase,
+        ...(message.message ? { message: message.message } : {}),
+        ...(message.progress !== undefined ? { progress: message.progress } : {}),
+      }),
+    ...(deps.timeoutMs ? { timeoutMs: deps.timeoutMs } : {}),
+  });
 }

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { nodeExportIo, type ExportIo } from './export-io';
 
 export const EXPORT_MANIFEST_FILE = 'export-manifest.json';
 
@@ -81,11 +82,15 @@ export async function describeFiles(dir: string, names: string[]): Promise<Expor
 }
 
 /** Validates and writes the manifest atomically (temp file + rename). */
-export async function writeExportManifest(dir: string, manifest: ExportManifest): Promise<string> {
+export async function writeExportManifest(
+  dir: string,
+  manifest: ExportManifest,
+  io: Pick<ExportIo, 'writeFile'> = nodeExportIo,
+): Promise<string> {
   const checked = ExportManifest.parse(manifest);
   const target = path.join(dir, EXPORT_MANIFEST_FILE);
   const temp = `${target}.tmp-${process.pid}`;
-  await fs.writeFile(temp, `${JSON.stringify(checked, null, 2)}\n`, 'utf8');
+  await io.writeFile(temp, `${JSON.stringify(checked, null, 2)}\n`);
   await fs.rename(temp, target);
   return target;
 }

@@ -6,6 +6,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { ExportError, fileInTheWay } from './export-errors';
 import { EXPORT_MANIFEST_FILE } from './export-manifest';
 
 export const FAILED_SUFFIX = '.failed';
@@ -19,28 +20,89 @@ async function exists(target: string): Promise<boolean> {
   }
 }
 
+/** Entries of `dir`, or undefined when it is not a folder. */
+async function entriesOf(dir: string): Promise<string[] | undefined> {
+  return fs.readdir(dir).catch(() => undefined);
+}
+
 /** Replacing a folder is only allowed when it is empty or is an earlier export. */
 async function assertReplaceable(dir: string): Promise<void> {
-  const entries = await fs.readdir(dir).catch(() => undefined);
+  const entries = await entriesOf(dir);
   if (entries === undefined) {
-    throw new Error(`${dir} exists and is not a folder; choose another export folder.`);
+    throw new ExportError(
+      'invalid-request',
+      `${dir} exists and is not a folder; choose another export folder.`,
+    );
   }
   if (entries.length > 0 && !entries.includes(EXPORT_MANIFEST_FILE)) {
-    throw new Error(
+    throw new ExportError(
+      'invalid-request',
       `${dir} already holds files that are not an export (no ${EXPORT_MANIFEST_FILE}); ` +
         'choose an empty or new folder so nothing of yours is overwritten.',
     );
   }
 }
 
-/** Checks the destination and creates a fresh staging folder next to it. */
-export async function createStaging(outDir: string, overwrite: boolean): Promise<string> {
-  if (await exists(outDir)) {
-    if (!overwrite) {
-      throw new Error(`${outDir} already exists; choose another folder or allow overwriting it.`);
-    }
-    await assertReplaceable(outDir);
+/**
+ * Checks that the export may go to `outDir` (and its ZIP to `zipPath`): a new or empty folder
+ * always may; an earlier export only with `overwrite`; anything else never. Cheap (a few stats),
+ * so the host runs it before starting a worker, and the worker again before writing.
+ */
+export async function checkExportTarget(
+  outDir: string,
+  overwrite: boolean,
+  zipPath?: string,
+): Promise<void> {
+  const file = await fileInTheWay(outDir);
+  if (file) {
+    throw new ExportError(
+      'invalid-request',
+      `The export cannot be written to ${outDir}: ${file} is a file, not a folder. Choose a folder.`,
+    );
   }
+  if (await exists(outDir)) {
+    const entries = await entriesOf(outDir);
+    if (entries === undefined) {
+      throw new ExportError(
+        'invalid-request',
+        `${outDir} is a file, not a folder; choose a folder to export into.`,
+      );
+    }
+    if (entries.length > 0) {
+      // Say so before asking to overwrite: a folder of other files is never replaced.
+      await assertReplaceable(outDir);
+      if (!overwrite) {
+        throw new ExportError(
+          'conflict',
+          `${outDir} already holds an export; choose another folder or allow overwriting it.`,
+        );
+      }
+    }
+  }
+  if (zipPath && (await exists(zipPath))) {
+    const stat = await fs.stat(zipPath);
+    if (!stat.isFile()) {
+      throw new ExportError(
+        'conflict',
+        `${zipPath} exists and is not a file, so the ZIP cannot go there; choose another folder.`,
+      );
+    }
+    if (!overwrite) {
+      throw new ExportError(
+        'conflict',
+        `${zipPath} already exists; choose another folder or allow overwriting it.`,
+      );
+    }
+  }
+}
+
+/** Checks the destination and creates a fresh staging folder next to it. */
+export async function createStaging(
+  outDir: string,
+  overwrite: boolean,
+  zipPath?: string,
+): Promise<string> {
+  await checkExportTarget(outDir, overwrite, zipPath);
   await fs.mkdir(path.dirname(outDir), { recursive: true });
   const staging = await fs.mkdtemp(`${outDir}.partial-`);
   // mkdtemp makes the folder private (0700); an export is an ordinary folder once finished.
@@ -58,16 +120,32 @@ export async function finishStaging(
   passed: boolean,
 ): Promise<string> {
   const failedDir = `${outDir}${FAILED_SUFFIX}`;
-  await fs.rm(failedDir, { recursive: true, force: true });
+  if (await exists(failedDir)) {
+    // Only an earlier failed export is swept away, never a folder of the user's that happens
+    // to carry the name.
+    await assertReplaceable(failedDir);
+    await fs.rm(failedDir, { recursive: true, force: true });
+  }
   if (!passed) {
     await fs.rename(staging, failedDir);
     return failedDir;
   }
-  if (await exists(outDir)) {
-    await assertReplaceable(outDir);
-    await fs.rm(outDir, { recursive: true, force: true });
+  if (!(await exists(outDir))) {
+    await fs.rename(staging, outDir);
+    return outDir;
   }
-  await fs.rename(staging, outDir);
+  await assertReplaceable(outDir);
+  // Move the earlier export aside rather than deleting it first, so that a failed rename
+  // puts it back and the folder never goes missing.
+  const aside = `${outDir}.replaced-${path.basename(staging).split('-').pop()}`;
+  await fs.rename(outDir, aside);
+  try {
+    await fs.rename(staging, outDir);
+  } catch (error) {
+    await fs.rename(aside, outDir);
+    throw error;
+  }
+  await fs.rm(aside, { recursive: true, force: true });
   return outDir;
 }
 

@@ -161,7 +161,7 @@ describe('exportOnnx', () => {
     await expect(exportOnnx({ ...request(mine), overwrite: true })).rejects.toThrow(
       /already holds files that are not an export/,
     );
-    await expect(exportOnnx(request(outDir))).rejects.toThrow(/already exists/);
+    await expect(exportOnnx(request(outDir))).rejects.toThrow(/already holds an export/);
     expect(await fs.readdir(mine)).toEqual(['holiday.jpg']);
   });
 

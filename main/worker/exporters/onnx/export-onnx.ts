@@ -1,18 +1,19 @@
 /**
- * A whole ONNX export: convert, write model.onnx + labels.json into a staging folder, load the
- * written file back in onnxruntime-node and run the validation images through it and through the
- * studio's model, then write README.md and export-manifest.json and move the folder into place
- * (or to `<outDir>.failed` when the proof fails).
+ * The ONNX format of the export pipeline: convert the studio's TF.js model to model.onnx (opset
+ * 13, before anything is written, so unsupported layers are refused with their name), write it
+ * with labels.json, and load the written file back in onnxruntime-node for the proof.
  */
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { describeFiles, writeExportManifest, type ExportManifest } from '../export-manifest';
-import { renderExportReadme } from '../export-readme';
-import { createStaging, discardStaging, finishStaging } from '../export-staging';
+import type { ExportManifest } from '../export-manifest';
+import {
+  README_FILE,
+  runExport,
+  type ExportFormatWriter,
+  type ExportRequest,
+} from '../export-pipeline';
 import {
   tfjsPredictor,
-  verifyAgainstReference,
   type VerificationBatch,
   type VerificationReport,
 } from '../export-verification';
@@ -21,22 +22,105 @@ import { createOnnxPredictor, onnxRuntimeVersions } from './onnx-runtime';
 
 export const ONNX_MODEL_FILE = 'model.onnx';
 export const LABELS_FILE = 'labels.json';
-export const README_FILE = 'README.md';
+export { README_FILE };
 
-export interface OnnxExportRequest {
-  /** The studio's trained model (the reference for the proof). */
+export interface OnnxWriterOptions {
+  /** The studio's trained model, converted as it is. */
   model: tf.LayersModel;
   modelName: string;
   labels: string[];
   preprocessing: { scale: number; offset: number };
-  outDir: string;
-  overwrite?: boolean;
+  /** Stored in the model's metadata (run id, base model, ...). */
+  source?: Record<string, string>;
+  producerVersion?: string;
+}
+
+export type OnnxWriter = ExportFormatWriter & {
+  /** The conversion, once prepare() ran. */
+  readonly conversion: OnnxConversion | undefined;
+};
+
+/** The ONNX format for runExport. */
+export function onnxWriter(options: OnnxWriterOptions): OnnxWriter {
+  let conversion: OnnxConversion | undefined;
+  const converted = (): OnnxConversion => {
+    conversion ??= convertLayersModelToOnnx(options.model, {
+      labels: options.labels,
+      preprocessing: options.preprocessing,
+      graphName: options.modelName,
+      ...(options.producerVersion ? { producerVersion: options.producerVersion } : {}),
+      ...(options.source ? { metadata: options.source } : {}),
+    });
+    return conversion;
+  };
+  return {
+    format: 'onnx',
+    get conversion() {
+      return conversion;
+    },
+    prepare() {
+      converted();
+    },
+    async write(staging, io) {
+      const result = converted();
+      await io.writeFile(path.join(staging, ONNX_MODEL_FILE), result.bytes);
+      await io.writeFile(
+        path.join(staging, LABELS_FILE),
+        `${JSON.stringify(options.labels, null, 2)}\n`,
+      );
+      return {
+        files: [ONNX_MODEL_FILE, LABELS_FILE],
+        modelFile: ONNX_MODEL_FILE,
+        labelsFile: LABELS_FILE,
+        input: { name: result.inputName, shape: result.inputShape },
+        output: { name: result.outputName, shape: result.outputShape },
+      };
+    },
+    async openCandidate(staging) {
+      const [, height, width, channels] = converted().inputShape as [
+        string,
+        number,
+        number,
+        number,
+      ];
+      const onnx = await createOnnxPredictor(path.join(staging, ONNX_MODEL_FILE), [
+        height,
+        width,
+        channels,
+      ]);
+      return {
+        predict: onnx.predict,
+        release: onnx.release,
+        runtime: 'onnxruntime-node (CPU execution provider)',
+        versions: await onnxRuntimeVersions(),
+      };
+    },
+  };
+}
+
+/** The TF.js version and active backend, as the reference runtime of a proof. */
+export function tfjsRuntimeVersions(): Record<string, string> {
+  return { '@tensorflow/tfjs': tf.version.tfjs, 'tfjs-backend': tf.getBackend() };
+}
+
+export interface OnnxExportRequest extends Pick<
+  ExportRequest,
+  | 'outDir'
+  | 'overwrite'
+  | 'zip'
+  | 'validationName'
+  | 'validationCount'
+  | 'tolerance'
+  | 'io'
+  | 'onPhase'
+> {
+  /** The studio's trained model (converted, and the reference for the proof). */
+  model: tf.LayersModel;
+  modelName: string;
+  labels: string[];
+  preprocessing: { scale: number; offset: number };
   /** Preprocessed validation images with their labels; called once. */
   validation: () => AsyncIterable<VerificationBatch> | Iterable<VerificationBatch>;
-  /** How the manifest names the images that were run, e.g. "validation split". */
-  validationName?: string;
-  tolerance?: number;
-  /** Recorded in the manifest and the model metadata (run id, base model, ...). */
   source?: Record<string, string>;
   producerVersion?: string;
 }
@@ -48,115 +132,52 @@ export interface OnnxExportOutcome {
   manifest: ExportManifest;
   report: VerificationReport;
   conversion: Pick<OnnxConversion, 'opCounts' | 'inputShape' | 'outputShape'>;
-  timings: { convertMs: number; verifyMs: number };
+  timings: { convertMs: number; verifyMs: number; totalMs: number };
+  zip?: { path: string; bytes: number; sha256: string };
 }
 
-/** Runs an ONNX export end to end. Unsupported layers throw before anything is written. */
+/**
+ * Exports the studio's model as ONNX, proven against that same model on the current TF.js
+ * backend. Unsupported layers throw before anything is written.
+ */
 export async function exportOnnx(request: OnnxExportRequest): Promise<OnnxExportOutcome> {
-  const started = performance.now();
-  const conversion = convertLayersModelToOnnx(request.model, {
-    labels: request.labels,
-    preprocessing: request.preprocessing,
-    graphName: request.modelName,
-    ...(request.producerVersion ? { producerVersion: request.producerVersion } : {}),
-    ...(request.source ? { metadata: request.source } : {}),
+  const { model, modelName, labels, preprocessing, source, producerVersion, ...rest } = request;
+  const writer = onnxWriter({
+    model,
+    modelName,
+    labels,
+    preprocessing,
+    ...(source ? { source } : {}),
+    ...(producerVersion ? { producerVersion } : {}),
   });
-  const convertMs = performance.now() - started;
-  const [, height, width, channels] = conversion.inputShape as [string, number, number, number];
-  const staging = await createStaging(request.outDir, request.overwrite ?? false);
-  try {
-    const modelPath = path.join(staging, ONNX_MODEL_FILE);
-    await fs.writeFile(modelPath, conversion.bytes);
-    await fs.writeFile(
-      path.join(staging, LABELS_FILE),
-      `${JSON.stringify(request.labels, null, 2)}\n`,
-    );
-
-    const verifyStarted = performance.now();
-    // Load the file as written on disk, not the bytes in memory: that is what users get.
-    const onnx = await createOnnxPredictor(modelPath, [height, width, channels]);
-    let report: VerificationReport;
-    try {
-      report = await verifyAgainstReference({
-        reference: tfjsPredictor(request.model),
-        candidate: onnx.predict,
-        batches: request.validation(),
-        ...(request.tolerance !== undefined ? { tolerance: request.tolerance } : {}),
-      });
-    } finally {
-      await onnx.release();
-    }
-    const verifyMs = performance.now() - verifyStarted;
-
-    const finiteDiff = Number.isFinite(report.maxProbDiff) ? report.maxProbDiff : null;
-    await fs.writeFile(
-      path.join(staging, README_FILE),
-      renderExportReadme({
-        format: 'onnx',
-        modelName: request.modelName,
-        labels: request.labels,
-        inputSize: { height, width },
-        preprocessing: request.preprocessing,
-        modelFile: ONNX_MODEL_FILE,
-        labelsFile: LABELS_FILE,
-        verification: {
-          samples: report.samples,
-          accuracy: report.accuracy,
-          maxProbDiff: finiteDiff,
-        },
-      }),
-    );
-    const manifest: ExportManifest = {
-      manifestVersion: 1,
-      format: 'onnx',
-      createdAt: new Date().toISOString(),
-      passed: report.passed,
-      ...(report.failure ? { failure: report.failure } : {}),
-      files: await describeFiles(staging, [ONNX_MODEL_FILE, LABELS_FILE, README_FILE]),
-      labels: request.labels,
-      input: {
-        name: conversion.inputName,
-        shape: conversion.inputShape,
-        layout: 'NHWC',
-        dtype: 'float32',
-        preprocessing: { color: 'RGB', resize: 'cover', ...request.preprocessing },
-      },
-      output: { name: conversion.outputName, shape: conversion.outputShape },
-      verification: {
-        dataset: `${request.validationName ?? 'validation split'} (${report.samples} images)`,
-        samples: report.samples,
-        accuracy: report.accuracy,
-        referenceAccuracy: report.referenceAccuracy,
-        maxProbDiff: finiteDiff,
-        predictionsChanged: report.predictionsChanged,
-        tolerance: report.tolerance,
-        runtime: 'onnxruntime-node (CPU execution provider)',
-      },
-      runtimes: {
-        '@tensorflow/tfjs': tf.version.tfjs,
-        'tfjs-backend': tf.getBackend(),
-        ...(await onnxRuntimeVersions()),
-        node: process.versions.node,
-        platform: `${process.platform}-${process.arch}`,
-      },
-      ...(request.source ? { source: request.source } : {}),
-    };
-    await writeExportManifest(staging, manifest);
-    const dir = await finishStaging(staging, request.outDir, report.passed);
-    return {
-      passed: report.passed,
-      dir,
-      manifest,
-      report,
-      conversion: {
-        opCounts: conversion.opCounts,
-        inputShape: conversion.inputShape,
-        outputShape: conversion.outputShape,
-      },
-      timings: { convertMs, verifyMs },
-    };
-  } catch (error) {
-    await discardStaging(staging);
-    throw error;
-  }
+  const [, height, width] = model.inputs[0]!.shape as number[];
+  const outcome = await runExport({
+    ...rest,
+    writer,
+    reference: tfjsPredictor(model),
+    referenceVersions: tfjsRuntimeVersions(),
+    modelName,
+    labels,
+    preprocessing,
+    inputSize: { height: height!, width: width! },
+    ...(source ? { source } : {}),
+  });
+  const conversion = writer.conversion!;
+  return {
+    passed: outcome.passed,
+    dir: outcome.dir,
+    manifest: outcome.manifest,
+    report: outcome.report,
+    conversion: {
+      opCounts: conversion.opCounts,
+      inputShape: conversion.inputShape,
+      outputShape: conversion.outputShape,
+    },
+    timings: {
+      convertMs: outcome.timings.prepareMs,
+      verifyMs: outcome.timings.verifyMs,
+      totalMs: outcome.timings.totalMs,
+    },
+    ...(outcome.zip ? { zip: outcome.zip } : {}),
+  };
 }
