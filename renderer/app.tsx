@@ -2,8 +2,12 @@ import { useShallow } from 'zustand/react/shallow';
 import { StatusBar } from './components/status-bar';
 import { Tabs, type TabItem } from './components/tabs';
 import { DatasetScreen } from './features/dataset/dataset-screen';
+import { EvaluateScreen } from './features/evaluate/evaluate-screen';
 import { ExportScreen } from './features/export/export-screen';
 import { ModelScreen } from './features/model/model-screen';
+import { PreviewScreen } from './features/preview/preview-screen';
+import { RunsButton } from './features/runs/runs-button';
+import { RunsScreen } from './features/runs/runs-screen';
 import { TrainScreen } from './features/train/train-screen';
 import type { TabId } from './store/app-slice';
 import { useStudio } from './store/store-context';
@@ -12,7 +16,10 @@ const screens: Record<TabId, () => React.JSX.Element> = {
   dataset: DatasetScreen,
   model: ModelScreen,
   train: TrainScreen,
+  evaluate: EvaluateScreen,
+  preview: PreviewScreen,
   export: ExportScreen,
+  runs: RunsScreen,
 };
 
 export function App() {
@@ -23,6 +30,7 @@ export function App() {
       datasetDone: Boolean(state.dataset?.trainable),
       modelDone: state.modelInfo !== null,
       trainDone: state.runStatus === 'completed',
+      evaluateDone: state.evaluationStatus === 'ready',
       exportDone: state.exportResult !== null,
     })),
   );
@@ -30,6 +38,8 @@ export function App() {
     { id: 'dataset', label: 'Dataset', done: s.datasetDone },
     { id: 'model', label: 'Model', done: s.modelDone },
     { id: 'train', label: 'Train', done: s.trainDone },
+    { id: 'evaluate', label: 'Evaluate', done: s.evaluateDone },
+    { id: 'preview', label: 'Try it' },
     { id: 'export', label: 'Export', done: s.exportDone },
   ];
   const Screen = screens[s.active];
@@ -41,14 +51,17 @@ export function App() {
           Transfer Studio
         </div>
         <Tabs items={tabs} active={s.active} onSelect={s.select} label="Steps" />
+        <RunsButton />
       </header>
       {/* Only the active panel is mounted; the state lives in the store, so nothing is lost. */}
       <div className="app-body">
         <main
           className="screen"
-          role="tabpanel"
           id={`panel-${s.active}`}
-          aria-labelledby={`tab-${s.active}`}
+          // The run history is opened from its header button, not a tab.
+          {...(s.active === 'runs'
+            ? { role: 'region', 'aria-label': 'Runs' }
+            : { role: 'tabpanel', 'aria-labelledby': `tab-${s.active}` })}
           tabIndex={0}
         >
           <Screen />

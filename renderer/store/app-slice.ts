@@ -3,7 +3,7 @@ import type { BackendReport } from '../../shared/domain';
 import { errorMessage } from '../api/request-error';
 import type { SliceCreator } from './studio-state';
 
-export type TabId = 'dataset' | 'model' | 'train' | 'export';
+export type TabId = 'dataset' | 'model' | 'train' | 'evaluate' | 'preview' | 'export' | 'runs';
 export type ConnectionState = 'connecting' | 'open' | 'closed';
 
 export interface AppSlice {

@@ -17,6 +17,8 @@ export function connectBridge(api: StudioApi, store: StudioStore): Unsubscribe {
     api.subscribe('training:progress', (event) => actions().onTrainingProgress(event)),
     api.subscribe('training:epoch', (event) => actions().onTrainingEpoch(event)),
     api.subscribe('training:done', (event) => actions().onTrainingDone(event)),
+    api.subscribe('training:done', (event) => actions().onRunFinished(event.summary)),
+    api.subscribe('evaluation:progress', (event) => actions().onEvaluationProgress(event)),
   ];
   return () => {
     for (const unsubscribe of subscriptions) unsubscribe();

@@ -2,8 +2,11 @@ import type { StateCreator } from 'zustand';
 import type { StudioApi } from '../../shared/studio-api';
 import type { AppSlice } from './app-slice';
 import type { DatasetSlice } from './dataset-slice';
+import type { EvaluationSlice } from './evaluation-slice';
 import type { ExportSlice } from './export-slice';
 import type { ModelSlice } from './model-slice';
+import type { PreviewSlice } from './preview-slice';
+import type { RunsSlice } from './runs-slice';
 import type { TrainingSettingsSlice } from './training-settings-slice';
 import type { TrainingSlice } from './training-slice';
 import type { TrainingToolsSlice } from './training-tools-slice';
@@ -15,7 +18,10 @@ export type StudioState = AppSlice &
   TrainingSettingsSlice &
   TrainingSlice &
   TrainingToolsSlice &
-  ExportSlice;
+  ExportSlice &
+  RunsSlice &
+  EvaluationSlice &
+  PreviewSlice;
 
 /** A slice creator that receives the API its actions call. */
 export type SliceCreator<T> = (api: StudioApi) => StateCreator<StudioState, [], [], T>;

@@ -2,8 +2,11 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { StudioApi } from '../../shared/studio-api';
 import { createAppSlice } from './app-slice';
 import { createDatasetSlice } from './dataset-slice';
+import { createEvaluationSlice } from './evaluation-slice';
 import { createExportSlice } from './export-slice';
 import { createModelSlice } from './model-slice';
+import { createPreviewSlice } from './preview-slice';
+import { createRunsSlice } from './runs-slice';
 import type { StudioState } from './studio-state';
 import { createTrainingSettingsSlice } from './training-settings-slice';
 import { createTrainingSlice } from './training-slice';
@@ -21,5 +24,8 @@ export function createStudioStore(api: StudioApi): StudioStore {
     ...createTrainingSlice(api)(...args),
     ...createTrainingToolsSlice(api)(...args),
     ...createExportSlice(api)(...args),
+    ...createRunsSlice(api)(...args),
+    ...createEvaluationSlice(api)(...args),
+    ...createPreviewSlice(api)(...args),
   }));
 }
