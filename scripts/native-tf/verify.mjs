@@ -24,15 +24,16 @@ function fail(message) {
   process.exit(1);
 }
 
-const projectTfjs = load.resolve(path.join(root, 'node_modules/@tensorflow/tfjs'));
-const seenByTfjsNode = createRequire(path.join(pkgDir, 'dist/index.js')).resolve(
-  '@tensorflow/tfjs',
-);
-if (fs.realpathSync(seenByTfjsNode) !== fs.realpathSync(projectTfjs)) {
-  fail(
-    `tfjs-node resolves @tensorflow/tfjs to ${seenByTfjsNode}, not the project's ${projectTfjs}`,
-  );
+// One tfjs-core: tfjs-node must resolve the very files the worker loads, or its backend would be
+// registered with a second engine that the app never uses.
+const fromTfjsNode = createRequire(path.join(pkgDir, 'dist/index.js'));
+const fromProject = createRequire(path.join(root, 'package.json'));
+for (const name of ['@tensorflow/tfjs', '@tensorflow/tfjs-core']) {
+  const theirs = fs.realpathSync(fromTfjsNode.resolve(name));
+  const ours = fs.realpathSync(fromProject.resolve(name));
+  if (theirs !== ours) fail(`tfjs-node resolves ${name} to ${theirs}, not the project's ${ours}`);
 }
+const projectTfjs = fromProject.resolve('@tensorflow/tfjs');
 
 const tf = load(projectTfjs);
 const started = Date.now();
