@@ -9,7 +9,8 @@ import { selectBackend } from './backends/backend-chain';
 import { calibrateSpeed } from './calibration/calibrate-speed';
 import { runModelCommand } from './evaluation/model-commands';
 import { runExportCommand } from './exporters/export-command';
-import { CancelSignal } from './training/cancel-signal';
+import { runLrFind } from './training/lr-finder';
+import { RunControl } from './training/run-control';
 import { runTrainJob } from './training/train-job';
 import { createWorkerTransport, type WorkerTransport } from './transport';
 
@@ -17,7 +18,7 @@ import { createWorkerTransport, type WorkerTransport } from './transport';
 const STREAMED = new Set<WorkerMessage['type']>(['batch', 'epoch', 'phase', 'backend', 'done']);
 
 function main(transport: WorkerTransport): void {
-  const cancel = new CancelSignal();
+  const cancel = new RunControl();
   let busy = false;
 
   const emit = (message: WorkerMessage): void => {
@@ -45,6 +46,13 @@ function main(transport: WorkerTransport): void {
     const command = parsed.data;
     if (command.type === 'cancel') {
       cancel.cancel();
+      return;
+    }
+    if (command.type === 'pause' || command.type === 'resume' || command.type === 'extend') {
+      if (command.type === 'pause') cancel.pause();
+      else if (command.type === 'resume') cancel.resume();
+      else cancel.extend(command.epochs);
+      emit({ type: 'control', paused: cancel.paused, epochsPlanned: cancel.epochsPlanned });
       return;
     }
     if (busy) {
@@ -83,6 +91,17 @@ function main(transport: WorkerTransport): void {
     if (command.type === 'evaluate' || command.type === 'predict') {
       void runModelCommand(command, { emit, cancel }).then((message) =>
         finish(message, message.type === 'error' ? 1 : 0),
+      );
+      return;
+    }
+    if (command.type === 'lr-find') {
+      runLrFind(command.job, { emit, cancel }).then(
+        (result) => finish({ type: 'lr-find', result }, 0),
+        (error: unknown) =>
+          finish(
+            { type: 'error', message: error instanceof Error ? error.message : String(error) },
+            1,
+          ),
       );
       return;
     }

@@ -14,6 +14,8 @@ export const RUN_FILES = {
   metrics: 'metrics.jsonl',
   /** Trained model: one TF.js layers model (model.json + weights.bin) and metadata.json. */
   modelDir: 'model',
+  /** The best model so far (lowest validation loss), rewritten while the run trains. */
+  checkpointDir: 'checkpoint',
   /** Predictions of the trained model on the validation images (written at the end). */
   evaluation: 'evaluation.json',
   /** Which process owns a running run; lets a later launch tell a crashed run from a live one. */

@@ -1,83 +1,374 @@
 /**
- * With a frozen base, each image's features are computed once and the head trains on them
- * every epoch, so an epoch costs only the head. The head starts with global average pooling,
- * which has no weights, so the pooled vector (C floats, not H×W×C) is what is kept: small enough
- * to hold tens of thousands of images in memory.
+ * The feature cache: the output of the frozen part of the network, computed once per image
+ * (and per augmented view) and reused every epoch, so an epoch costs only the trainable part.
+ *
+ * Rows live in memory while they fit the budget, else they are read from disk per batch. They
+ * are also kept on disk between runs under <cache>/features/<key>/, where the key covers
+ * everything that changes the numbers: the base's weights, where it is cut, the frozen part
+ * (from the freeze plan), the preprocessing and input size, and the augmentation. Each image is
+ * matched by path, size and modification time, so a changed image is computed again and the
+ * others are reused.
  */
+import { createHash } from 'node:crypto';
+import {
+  promises as fs,
+  closeSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { imageBatches, type ImageItem } from '../images/image-batches';
-import type { Preprocessing } from '../images/decode-image';
+import type { Augmentation } from '../../../shared/domain';
+import { augmentImage, viewRandom } from '../images/augment';
+import { writeModelInput, type Preprocessing } from '../images/decode-image';
+import { decodedBatches, type ImageItem } from '../images/image-batches';
 import type { CancelSignal } from './cancel-signal';
+import type { InferenceGraph } from './inference-graph';
 
-export interface FeatureSet {
-  /** Row-major [count, featureCount]. */
-  features: Float32Array;
-  featureCount: number;
-  items: ImageItem[];
-}
+/** Bump when decoding or feature layout changes, so old cache folders are not reused. */
+const CACHE_FORMAT = 3;
+const INDEX_FILE = 'index.json';
+const DATA_FILE = 'features.f32';
 
-export interface ExtractOptions {
+export interface FeatureTableOptions {
+  /** Everything (besides the images) that decides the rows; hashed into the folder name. */
+  identity: Record<string, unknown>;
+  /** Root of the persistent cache; rows are kept only for this run when absent. */
+  cacheDir?: string;
+  memoryBudgetBytes: number;
   size: readonly [number, number];
   preprocessing: Preprocessing;
   batchSize: number;
+  /** Views per image: view 0 is the image itself, the others are augmented. */
+  views: number;
+  augmentation: Augmentation;
+  seed: number;
+  /** Pool the (single) boundary tensor over height and width before storing it. */
   pool: boolean;
   cancel: CancelSignal;
   onSkip: (item: ImageItem, reason: string) => void;
   onProgress: (done: number, total: number) => void;
 }
 
-/** Runs `cut` (+ pooling) over the images; throws CancelledError when cancelled. */
-export async function extractFeatures(
-  cut: tf.LayersModel,
-  items: readonly ImageItem[],
-  options: ExtractOptions,
-): Promise<FeatureSet> {
-  const shape = cut.outputs[0]!.shape;
-  const featureCount = shape[shape.length - 1]!;
-  const [height, width] = options.size;
-  const chunks: Float32Array[] = [];
-  const kept: ImageItem[] = [];
-  let done = 0;
-  for await (const batch of imageBatches(items, {
-    size: options.size,
-    preprocessing: options.preprocessing,
-    batchSize: options.batchSize,
-    onSkip: (item, reason) => {
-      done += 1;
-      options.onSkip(item, reason);
-    },
-  })) {
-    options.cancel.throwIfCancelled();
-    const pooled = tf.tidy(() => {
-      const input = tf.tensor4d(batch.pixels, [batch.items.length, height, width, 3]);
-      const output = cut.predict(input) as tf.Tensor;
-      return options.pool
-        ? output.mean([1, 2])
-        : output.reshape([batch.items.length, featureCount]);
-    });
-    chunks.push((await pooled.data()) as Float32Array);
-    pooled.dispose();
-    kept.push(...batch.items);
-    done += batch.items.length;
-    options.onProgress(done, items.length);
-  }
-  const features = new Float32Array(kept.length * featureCount);
-  let offset = 0;
-  for (const chunk of chunks) {
-    features.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return { features, featureCount, items: kept };
+interface IndexEntry {
+  path: string;
+  size: number;
+  mtimeMs: number;
+  /** False when the image did not decode (remembered so it is not tried every run). */
+  ok: boolean;
+  reason?: string;
 }
 
-/** The rows `indices` of a feature set as a [n, featureCount] tensor. */
-export function featureRows(set: FeatureSet, indices: readonly number[]): tf.Tensor2D {
-  const rows = new Float32Array(indices.length * set.featureCount);
-  indices.forEach((row, index) => {
-    rows.set(
-      set.features.subarray(row * set.featureCount, (row + 1) * set.featureCount),
-      index * set.featureCount,
-    );
+interface IndexFile {
+  format: number;
+  width: number;
+  views: number;
+  entries: IndexEntry[];
+}
+
+/** Where the rows are and how many were computed (the rest came from the disk cache). */
+export interface FeatureTableStats {
+  location: 'memory' | 'disk';
+  bytes: number;
+  computedImages: number;
+  reusedImages: number;
+  seconds: number;
+}
+
+/** Cached rows of the boundary tensors: `views` rows per kept item, item-major. */
+export class FeatureTable {
+  private fd: number | undefined;
+
+  constructor(
+    /** Items that decoded, in the order given. */
+    readonly items: ImageItem[],
+    /** Where each item's rows sit in the storage (skipped images keep their slot there). */
+    private readonly slots: number[],
+    readonly views: number,
+    /** Shapes of the stored parts (per example), concatenated in a row. */
+    readonly partShapes: number[][],
+    private readonly memory: Float32Array | undefined,
+    private readonly file: string,
+    readonly stats: FeatureTableStats,
+    private readonly temporaryDir?: string,
+  ) {}
+
+  get width(): number {
+    return this.partShapes.reduce((sum, shape) => sum + shape.reduce((a, b) => a * b, 1), 0);
+  }
+
+  /** Copies row `row` into `target` at `offset`. */
+  private readRow(row: number, target: Float32Array, offset: number): void {
+    const width = this.width;
+    if (this.memory) {
+      target.set(this.memory.subarray(row * width, (row + 1) * width), offset);
+      return;
+    }
+    this.fd ??= openSync(this.file, 'r');
+    const bytes = new Uint8Array(target.buffer, target.byteOffset + offset * 4, width * 4);
+    readSync(this.fd, bytes, 0, bytes.length, row * width * 4);
+  }
+
+  /** The rows (item index, view) as one tensor per stored part, [n, ...shape]. */
+  rows(rows: readonly { item: number; view: number }[]): tf.Tensor[] {
+    const width = this.width;
+    const flat = new Float32Array(rows.length * width);
+    rows.forEach(({ item, view }, index) => {
+      this.readRow(this.slots[item]! * this.views + view, flat, index * width);
+    });
+    if (this.partShapes.length === 1) {
+      return [tf.tensor(flat, [rows.length, ...this.partShapes[0]!])];
+    }
+    let column = 0;
+    return this.partShapes.map((shape) => {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const part = new Float32Array(rows.length * size);
+      for (let r = 0; r < rows.length; r += 1) {
+        part.set(flat.subarray(r * width + column, r * width + column + size), r * size);
+      }
+      column += size;
+      return tf.tensor(part, [rows.length, ...shape]);
+    });
+  }
+
+  async dispose(): Promise<void> {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+    if (this.temporaryDir) await fs.rm(this.temporaryDir, { recursive: true, force: true });
+  }
+}
+
+/** A stable hash of the files of a model folder (model.json and weight shards). */
+export async function hashModelDir(dir: string): Promise<string> {
+  const hash = createHash('sha256');
+  for (const name of (await fs.readdir(dir)).sort()) {
+    const file = path.join(dir, name);
+    if (!(await fs.stat(file)).isFile()) continue;
+    hash.update(name);
+    hash.update(await fs.readFile(file));
+  }
+  return hash.digest('hex');
+}
+
+function stat(item: ImageItem): { size: number; mtimeMs: number } {
+  try {
+    const info = statSync(item.path);
+    return { size: info.size, mtimeMs: info.mtimeMs };
+  } catch {
+    return { size: -1, mtimeMs: -1 };
+  }
+}
+
+async function readIndex(dir: string): Promise<IndexFile | undefined> {
+  try {
+    const index = JSON.parse(await fs.readFile(path.join(dir, INDEX_FILE), 'utf8')) as IndexFile;
+    return index.format === CACHE_FORMAT ? index : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Computes (or reuses from the cache) the frozen part's output for every item and view. Throws
+ * CancelledError when cancelled; skipped images are reported and left out.
+ */
+export async function buildFeatureTable(
+  graph: InferenceGraph,
+  boundaryShapes: number[][],
+  items: readonly ImageItem[],
+  options: FeatureTableOptions,
+): Promise<FeatureTable> {
+  const started = Date.now();
+  const partShapes = options.pool ? [[boundaryShapes[0]!.at(-1)!]] : boundaryShapes;
+  const width = partShapes.reduce((sum, shape) => sum + shape.reduce((a, b) => a * b, 1), 0);
+  const { views } = options;
+  const key = createHash('sha256')
+    .update(
+      JSON.stringify({
+        format: CACHE_FORMAT,
+        ...options.identity,
+        size: options.size,
+        preprocessing: options.preprocessing,
+        pool: options.pool,
+        views,
+        // Augmented views depend on the settings and the seed; plain views do not.
+        ...(views > 1 ? { augmentation: options.augmentation, seed: options.seed } : {}),
+      }),
+    )
+    .digest('hex')
+    .slice(0, 24);
+  const temporaryDir = options.cacheDir
+    ? undefined
+    : await fs.mkdtemp(path.join(os.tmpdir(), 'ts-features-'));
+  const dir = options.cacheDir ? path.join(options.cacheDir, 'features', key) : temporaryDir!;
+  mkdirSync(dir, { recursive: true });
+
+  // Reuse the rows of images unchanged since they were cached.
+  const previous = await readIndex(dir);
+  const previousRows = new Map<string, { entry: IndexEntry; row: number }>();
+  if (previous && previous.width === width && previous.views === views) {
+    previous.entries.forEach((entry, row) => previousRows.set(entry.path, { entry, row }));
+  }
+  const stats = items.map(stat);
+  const reuse = items.map((item, index) => {
+    const found = previousRows.get(item.path);
+    const now = stats[index]!;
+    return found && found.entry.size === now.size && found.entry.mtimeMs === now.mtimeMs
+      ? found
+      : undefined;
   });
-  return tf.tensor2d(rows, [indices.length, set.featureCount]);
+
+  const bytesPerItem = width * views * 4;
+  const inMemory = items.length * bytesPerItem <= options.memoryBudgetBytes;
+  const memory = inMemory ? new Float32Array(items.length * width * views) : undefined;
+  const tempFile = path.join(dir, `${DATA_FILE}.tmp-${process.pid}`);
+  const out = openSync(tempFile, 'w');
+  const oldFile = path.join(dir, DATA_FILE);
+  const ok = new Array<boolean>(items.length).fill(false);
+  const reasons = new Array<string | undefined>(items.length);
+  const writeRows = (slot: number, values: Float32Array): void => {
+    if (memory) memory.set(values, slot * width * views);
+    writeSync(
+      out,
+      new Uint8Array(values.buffer, values.byteOffset, values.byteLength),
+      0,
+      values.byteLength,
+      slot * bytesPerItem,
+    );
+  };
+
+  let done = 0;
+  let reused = 0;
+  try {
+    // Rows from the previous cache file.
+    const cachedSlots = reuse.flatMap((found, slot) => (found ? [slot] : []));
+    if (cachedSlots.length) {
+      const oldFd = openSync(oldFile, 'r');
+      try {
+        const buffer = new Float32Array(width * views);
+        for (const slot of cachedSlots) {
+          const { entry, row } = reuse[slot]!;
+          if (entry.ok) {
+            readSync(oldFd, new Uint8Array(buffer.buffer), 0, bytesPerItem, row * bytesPerItem);
+            writeRows(slot, buffer);
+            ok[slot] = true;
+          } else {
+            reasons[slot] = entry.reason;
+            options.onSkip(items[slot]!, entry.reason ?? 'it could not be decoded');
+          }
+          reused += 1;
+        }
+      } finally {
+        closeSync(oldFd);
+      }
+      done += cachedSlots.length;
+      options.onProgress(done, items.length);
+    }
+
+    // The rest: decode, make the views, run the frozen graph.
+    const missing = items.flatMap((item, slot) => (reuse[slot] ? [] : [{ ...item, slot }]));
+    const [height, widthPx] = options.size;
+    const pixelsPerImage = height * widthPx * 3;
+    const imagesPerBatch = Math.max(1, Math.floor(options.batchSize / views));
+    for await (const batch of decodedBatches(missing, {
+      size: options.size,
+      batchSize: imagesPerBatch,
+      onSkip: (item, reason) => {
+        const slot = (item as ImageItem & { slot: number }).slot;
+        reasons[slot] = reason;
+        done += 1;
+        options.onSkip(items[slot]!, reason);
+      },
+    })) {
+      options.cancel.throwIfCancelled();
+      const count = batch.items.length * views;
+      const pixels = new Float32Array(count * pixelsPerImage);
+      batch.images.forEach((rgb, index) => {
+        const item = batch.items[index]!;
+        for (let view = 0; view < views; view += 1) {
+          const image =
+            view === 0
+              ? rgb
+              : augmentImage(
+                  rgb,
+                  height,
+                  widthPx,
+                  options.augmentation,
+                  viewRandom(options.seed, item.path, view),
+                );
+          writeModelInput(
+            image,
+            options.preprocessing,
+            pixels,
+            (index * views + view) * pixelsPerImage,
+          );
+        }
+      });
+      const outputs = tf.tidy(() => {
+        const input = tf.tensor4d(pixels, [count, height, widthPx, 3]);
+        const result = graph.predictAll(input);
+        return options.pool ? [result[0]!.mean([1, 2])] : result;
+      });
+      const values = await Promise.all(
+        outputs.map((output) => output.data() as Promise<Float32Array>),
+      );
+      tf.dispose(outputs);
+      const row = new Float32Array(width * views);
+      batch.items.forEach((item, index) => {
+        let column = 0;
+        for (let view = 0; view < views; view += 1) {
+          const example = index * views + view;
+          values.forEach((part, p) => {
+            const size = partShapes[p]!.reduce((a, b) => a * b, 1);
+            row.set(part.subarray(example * size, (example + 1) * size), column);
+            column += size;
+          });
+        }
+        const slot = (item as ImageItem & { slot: number }).slot;
+        writeRows(slot, row);
+        ok[slot] = true;
+      });
+      done += batch.items.length;
+      options.onProgress(done, items.length);
+    }
+  } finally {
+    closeSync(out);
+  }
+  await fs.rename(tempFile, oldFile);
+  const index: IndexFile = {
+    format: CACHE_FORMAT,
+    width,
+    views,
+    entries: items.map((item, slot) => ({
+      path: item.path,
+      ...stats[slot]!,
+      ok: ok[slot]!,
+      ...(reasons[slot] ? { reason: reasons[slot] } : {}),
+    })),
+  };
+  await fs.writeFile(`${path.join(dir, INDEX_FILE)}.tmp`, JSON.stringify(index));
+  await fs.rename(`${path.join(dir, INDEX_FILE)}.tmp`, path.join(dir, INDEX_FILE));
+
+  // Keep only the items that decoded; their rows keep their slots in the file.
+  const keptSlots = items.flatMap((_, slot) => (ok[slot] ? [slot] : []));
+  return new FeatureTable(
+    keptSlots.map((slot) => items[slot]!),
+    keptSlots,
+    views,
+    partShapes,
+    memory,
+    oldFile,
+    {
+      location: memory ? 'memory' : 'disk',
+      bytes: keptSlots.length * bytesPerItem,
+      computedImages: items.length - reused,
+      reusedImages: reused,
+      seconds: (Date.now() - started) / 1000,
+    },
+    temporaryDir,
+  );
 }

@@ -19,14 +19,17 @@ export function applyFreezePlan(
   plan: FreezePlan,
 ): { trainable: string[]; unknown: string[]; withoutWeights: string[] } {
   const wanted = new Set(plan.mode === 'custom' ? plan.trainableLayers : []);
+  // 'adapt' (fastai's train_bn): every BatchNorm trains and normalises with batch statistics.
+  const adaptBatchNorm = plan.bnPolicy === 'adapt' && wanted.size > 0;
   const trainable: string[] = [];
   const withoutWeights: string[] = [];
   for (const layer of cut.layers) {
-    const train = wanted.has(layer.name);
+    const isBatchNorm = layer.getClassName() === 'BatchNormalization';
+    const train = wanted.has(layer.name) || (adaptBatchNorm && isBatchNorm);
     layer.trainable = train;
     if (train && layer.weights.length === 0) withoutWeights.push(layer.name);
     else if (train) trainable.push(layer.name);
-    if (layer.getClassName() === 'BatchNormalization') holdInInferenceMode(layer);
+    if (isBatchNorm && !adaptBatchNorm) holdInInferenceMode(layer);
   }
   const names = new Set(cut.layers.map((layer) => layer.name));
   return { trainable, unknown: [...wanted].filter((name) => !names.has(name)), withoutWeights };
@@ -43,18 +46,32 @@ function holdInInferenceMode(layer: tf.layers.Layer): void {
 export interface Head {
   /** Global average pooling, absent when the feature layer is already a vector. */
   pool?: tf.layers.Layer;
+  /**
+   * Kept in the saved model (inert at inference). Training applies its own seeded masks
+   * instead: TF.js's seeded dropout draws the same mask at every step.
+   */
   dropout: tf.layers.Layer;
+  /** Optional hidden layer (Dense + ReLU) and its dropout. */
+  hidden?: { dense: tf.layers.Layer; dropout: tf.layers.Layer };
   dense: tf.layers.Layer;
   /** Number of features after pooling (the head's input width). */
   featureCount: number;
+  /** Dropout rate applied before each dense layer while training. */
+  rate: number;
 }
 
-/** Pooling → Dropout → Dense(softmax), seeded so a run can be repeated. */
+/** The head's layers in order (after pooling), for its weights. */
+export function headLayers(head: Head): tf.layers.Layer[] {
+  return [head.dense, ...(head.hidden ? [head.hidden.dense] : [])];
+}
+
+/** Pooling → Dropout → [Dense(ReLU) → Dropout] → Dense(softmax), seeded so a run can be repeated. */
 export function createHead(
   featureShape: readonly (number | null)[],
   classCount: number,
   dropout: number,
   seed: number,
+  hiddenUnits = 0,
 ): Head {
   const spatial = featureShape.length === 4;
   const featureCount = featureShape[featureShape.length - 1];
@@ -66,7 +83,21 @@ export function createHead(
   }
   return {
     ...(spatial ? { pool: tf.layers.globalAveragePooling2d({ name: 'head_pool' }) } : {}),
-    dropout: tf.layers.dropout({ rate: dropout, seed, name: 'head_dropout' }),
+    dropout: tf.layers.dropout({ rate: dropout, name: 'head_dropout' }),
+    ...(hiddenUnits > 0
+      ? {
+          hidden: {
+            dense: tf.layers.dense({
+              units: hiddenUnits,
+              activation: 'relu',
+              kernelInitializer: tf.initializers.heNormal({ seed: seed + 1 }),
+              name: 'head_hidden',
+            }),
+            dropout: tf.layers.dropout({ rate: dropout, name: 'head_hidden_dropout' }),
+          },
+        }
+      : {}),
+    rate: dropout,
     dense: tf.layers.dense({
       units: classCount,
       activation: 'softmax',
@@ -77,19 +108,30 @@ export function createHead(
   };
 }
 
-/** The head alone, on pooled feature vectors (the fast path trains this). */
+/** Applies the head after pooling (symbolically), as the saved model has it. */
+function applyHead(head: Head, pooled: tf.SymbolicTensor): tf.SymbolicTensor {
+  let x = head.dropout.apply(pooled) as tf.SymbolicTensor;
+  if (head.hidden) {
+    x = head.hidden.dropout.apply(head.hidden.dense.apply(x)) as tf.SymbolicTensor;
+  }
+  return head.dense.apply(x) as tf.SymbolicTensor;
+}
+
+/** The head alone, on pooled feature vectors. */
 export function headModel(head: Head): tf.LayersModel {
   const input = tf.input({ shape: [head.featureCount], name: 'head_features' });
-  const output = head.dense.apply(head.dropout.apply(input)) as tf.SymbolicTensor;
-  return tf.model({ inputs: input, outputs: output, name: 'head' });
+  return tf.model({ inputs: input, outputs: applyHead(head, input), name: 'head' });
 }
 
 /** Base cut + head as one model from images to class probabilities (what is saved). */
 export function fullModel(cut: tf.LayersModel, head: Head): tf.LayersModel {
   let x = cut.outputs[0]!;
   if (head.pool) x = head.pool.apply(x) as tf.SymbolicTensor;
-  const output = head.dense.apply(head.dropout.apply(x)) as tf.SymbolicTensor;
-  return tf.model({ inputs: cut.inputs, outputs: output, name: 'transfer_studio_classifier' });
+  return tf.model({
+    inputs: cut.inputs,
+    outputs: applyHead(head, x),
+    name: 'transfer_studio_classifier',
+  });
 }
 
 /** Categorical cross-entropy and accuracy of `probabilities` against integer `labels`. */

@@ -66,15 +66,24 @@ export class RunRecorder {
     }
   }
 
+  /**
+   * Records a finished epoch: the line in metrics.jsonl (with `extra` details such as the
+   * phase and the base's learning rate), the message to the host and run.json.
+   */
   async epoch(
     metrics: EpochMetrics,
     numTensors: number,
-    patch: Partial<RunSummary>,
+    extra: Record<string, unknown> = {},
   ): Promise<void> {
-    this.append({ type: 'epoch', ...metrics, numTensors });
+    this.append({ type: 'epoch', ...metrics, numTensors, ...extra });
     this.epochs.push(metrics);
     this.emit({ type: 'epoch', metrics });
-    await this.update({ ...patch, ...this.accuracies() });
+    await this.update(this.accuracies());
+  }
+
+  /** Epochs recorded before this job (a continued run), so accuracies cover the whole run. */
+  seed(epochs: EpochMetrics[]): void {
+    this.epochs.push(...epochs);
   }
 
   accuracies(): Pick<RunSummary, 'epochsDone' | 'bestValAccuracy' | 'finalValAccuracy'> {

@@ -64,7 +64,7 @@ describe('runTrainJob', () => {
     const phases = messages.filter((m) => m.type === 'phase').map((m) => m.message ?? '');
     expect(phases.some((m) => /Not in the base, ignored: nope/.test(m))).toBe(true);
     expect(phases.some((m) => /No weights to train, ignored: conv_pw_13_relu/.test(m))).toBe(true);
-    expect(phases.some((m) => /Fine-tuning the base/.test(m))).toBe(true);
+    expect(phases.some((m) => /Fine-tuning 2 base layers/.test(m))).toBe(true);
 
     const before = await weightsByName(await loadLayersModelFromDir(mobilenetV1Dir));
     const after = await weightsByName(

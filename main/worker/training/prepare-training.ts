@@ -1,0 +1,252 @@
+/**
+ * Everything between "a job arrived" and "the first batch can train", shared by training and
+ * the learning-rate finder: load and cut the base, apply the freeze plan, split the frozen part
+ * off, build the head, and fill the feature cache (or set up live batches when none fits).
+ */
+import os from 'node:os';
+import * as tf from '@tensorflow/tfjs';
+import { classWeights } from '../../services/datasets/class-balance';
+import { loadBaseModel, type LoadedBase } from '../../services/models/load-layers-model';
+import type { TrainJob } from '../../../shared/worker-protocol';
+import { augmentationEnabled, describeAugmentation } from '../images/augment';
+import type { ImageItem } from '../images/image-batches';
+import { CachedSource, LiveSource, type BatchSource } from './batch-source';
+import { buildFeatureTable, hashModelDir, type FeatureTable } from './feature-cache';
+import { InferenceGraph } from './inference-graph';
+import { applyFreezePlan, createHead, fullModel, headLayers, type Head } from './model-parts';
+import type { RunControl } from './run-control';
+import type { RunRecorder } from './run-recorder';
+import { seededRandom } from './seeded-random';
+import { splitAtFrozenPart, type SplitModel } from './split-model';
+import { TrainableNet } from './trainable-net';
+
+/** The frozen part's output is cached when one example of it has at most this many floats. */
+const MAX_CACHED_FLOATS = 64 * 1024;
+const DEFAULT_CACHE_MB = 1024;
+
+export interface Prepared {
+  loaded: LoadedBase;
+  head: Head;
+  split: SplitModel;
+  /** Base cut + head: what gets saved. */
+  model: tf.LayersModel;
+  net: TrainableNet;
+  source: BatchSource;
+  /** Names of the base layers that train in a fine-tuning phase. */
+  trainableLayers: string[];
+  random: () => number;
+  dispose(): Promise<void>;
+}
+
+export interface PrepareHooks {
+  recorder: RunRecorder;
+  control: RunControl;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Memory the caches may use: TRANSFER_STUDIO_CACHE_MB, else 1 GiB or a quarter of free memory. */
+export function cacheBudgetBytes(env: NodeJS.ProcessEnv = process.env): number {
+  const fromEnv = Number(env.TRANSFER_STUDIO_CACHE_MB);
+  if (Number.isFinite(fromEnv) && fromEnv >= 0) return fromEnv * 1024 * 1024;
+  return Math.min(DEFAULT_CACHE_MB * 1024 * 1024, os.freemem() / 4);
+}
+
+const megabytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+async function loadForJob(job: TrainJob): Promise<LoadedBase> {
+  if (!job.continueFrom) {
+    return loadBaseModel(job.modelDir, {
+      nestedBase: job.nestedBase,
+      featureLayer: job.featureLayer,
+    });
+  }
+  // A saved run model is flat: the base's layers up to the feature layer, then the head.
+  return loadBaseModel(job.continueFrom.modelDir, {
+    nestedBase: [],
+    featureLayer: job.featureLayer,
+  });
+}
+
+/** Copies the head weights of a saved run model into the new head (same layer names). */
+function restoreHead(saved: tf.LayersModel, head: Head): void {
+  for (const layer of headLayers(head)) {
+    const from = saved.layers.find((candidate) => candidate.name === layer.name);
+    if (!from) {
+      throw new Error(
+        `The saved model of this run has no layer "${layer.name}"; it cannot be continued with ` +
+          'these settings (was the hidden layer changed?).',
+      );
+    }
+    layer.setWeights(from.getWeights());
+  }
+}
+
+export async function prepareTraining(job: TrainJob, hooks: PrepareHooks): Promise<Prepared> {
+  const { recorder, control } = hooks;
+  const config = job.config;
+  const budget = cacheBudgetBytes(hooks.env);
+  recorder.phase('loading-model', `Loading ${job.baseModelName}`);
+  const loaded = await loadForJob(job);
+  const disposables: Array<() => unknown> = [() => loaded.model.dispose()];
+  try {
+    const freeze = applyFreezePlan(loaded.cut, job.freeze);
+    if (freeze.unknown.length || freeze.withoutWeights.length) {
+      recorder.phase(
+        'freeze',
+        [
+          freeze.unknown.length ? `Not in the base, ignored: ${freeze.unknown.join(', ')}.` : '',
+          freeze.withoutWeights.length
+            ? `No weights to train, ignored: ${freeze.withoutWeights.join(', ')}.`
+            : '',
+        ]
+          .filter(Boolean)
+          .join(' '),
+      );
+    }
+    const split = splitAtFrozenPart(loaded.cut, new Set(freeze.trainable));
+    const head = createHead(
+      loaded.cut.outputs[0]!.shape,
+      job.labels.length,
+      config.dropout,
+      config.seed,
+      config.hiddenUnits,
+    );
+    // Building the full model builds the head's layers (their weights exist from here on).
+    const model = fullModel(loaded.cut, head);
+    if (job.continueFrom) restoreHead(loaded.model, head);
+    const random = seededRandom(config.seed);
+    const counts = job.labels.map((_, label) => job.train.filter((i) => i.label === label).length);
+    const net = new TrainableNet({
+      head,
+      ...(split.trainable ? { trainable: split.trainable } : {}),
+      inputsPooled: !split.trainable && Boolean(head.pool),
+      classCount: job.labels.length,
+      labelSmoothing: config.labelSmoothing,
+      ...(config.classWeights === 'balanced' ? { classWeights: classWeights(counts) } : {}),
+      optimizer: config.optimizer,
+      momentum: config.momentum,
+      batchNormTrains: job.freeze.bnPolicy === 'adapt',
+      random,
+    });
+    disposables.push(() => net.dispose());
+
+    const graph = InferenceGraph.fromModel(split.frozen);
+    const augment = augmentationEnabled(config.augmentation);
+    const floats = split.boundaryShapes.reduce((sum, s) => sum + s.reduce((a, b) => a * b, 1), 0);
+    const skipped = new Set<string>();
+    const onSkip = (item: ImageItem, reason: string): void => {
+      if (skipped.has(item.path)) return;
+      skipped.add(item.path);
+      recorder.phase('skipped-image', `Skipped ${item.path}: it could not be decoded (${reason}).`);
+    };
+    let source: BatchSource;
+    if (split.boundaryIsInput || floats > MAX_CACHED_FLOATS) {
+      source = new LiveSource(graph, job.train, job.val, {
+        size: job.inputSize,
+        preprocessing: job.preprocessing,
+        augmentation: config.augmentation,
+        augment,
+        seed: config.seed,
+        memoryBudgetBytes: budget,
+        cancel: control,
+        onSkip,
+      });
+      recorder.phase(
+        'cache',
+        `No feature cache: ${split.boundaryIsInput ? 'the first layers train' : 'the frozen part’s output is larger than the image'}, ` +
+          `so every epoch runs the whole base${augment ? ` on freshly augmented images (${describeAugmentation(config.augmentation)})` : ''}. ` +
+          `Decoded images are kept in memory up to ${megabytes(budget)}.`,
+      );
+    } else {
+      const identity = {
+        model: await hashModelDir(job.continueFrom?.modelDir ?? job.modelDir),
+        nestedBase: job.continueFrom ? [] : job.nestedBase,
+        featureLayer: job.featureLayer,
+        frozenPart: split.frozen.outputs.map((output) => output.name),
+      };
+      const views = augment ? config.augmentation.viewsPerImage : 1;
+      const tables: FeatureTable[] = [];
+      disposables.push(async () => {
+        await Promise.all(tables.map((table) => table.dispose()));
+      });
+      const pool = !split.trainable && Boolean(head.pool);
+      for (const [name, items, splitViews] of [
+        ['train', job.train, views],
+        ['val', job.val, 1],
+      ] as const) {
+        const phase = `features-${name}`;
+        const what = `${name === 'train' ? 'training' : 'validation'} images`;
+        recorder.phase(phase, `Computing features of ${items.length} ${what}`, { progress: 0 });
+        const table = await buildFeatureTable(graph, split.boundaryShapes, items, {
+          identity,
+          ...(job.cacheDir ? { cacheDir: job.cacheDir } : {}),
+          memoryBudgetBytes: budget,
+          size: job.inputSize,
+          preprocessing: job.preprocessing,
+          batchSize: 32,
+          views: splitViews,
+          augmentation: config.augmentation,
+          seed: config.seed,
+          pool,
+          cancel: control,
+          onSkip,
+          onProgress: (done, total) =>
+            recorder.phase(phase, `Computed features of ${done} of ${total} ${what}`, {
+              progress: done / Math.max(1, total),
+            }),
+        });
+        tables.push(table);
+        const { stats } = table;
+        const imagesPerSecond = (stats.computedImages * splitViews) / Math.max(stats.seconds, 1e-3);
+        recorder.phase(
+          `${phase}-done`,
+          `Features of ${table.items.length} ${what} in ${stats.seconds.toFixed(1)} s` +
+            (stats.computedImages
+              ? ` (${stats.computedImages} computed at ${imagesPerSecond.toFixed(1)} images/s` +
+                `${stats.reusedImages ? `, ${stats.reusedImages} from the cache` : ''})`
+              : ' (all from the cache)'),
+          { progress: 1, imagesPerSecond },
+        );
+      }
+      graph.dispose();
+      const [trainTable, valTable] = tables as [FeatureTable, FeatureTable];
+      if (trainTable.items.length === 0 || valTable.items.length === 0) {
+        throw new Error(
+          `No ${trainTable.items.length === 0 ? 'training' : 'validation'} image could be decoded; check the dataset.`,
+        );
+      }
+      source = new CachedSource(trainTable, valTable);
+      const what = split.trainable
+        ? `the output of the frozen layers (below the first trainable one)`
+        : 'the base’s features';
+      recorder.phase(
+        'cache',
+        `Feature cache: ${what} computed once per image` +
+          (views > 1
+            ? ` and per augmented view (${views} views of each training image: the image and ` +
+              `${views - 1} augmented with ${describeAugmentation(config.augmentation)}; each epoch picks one)`
+            : '') +
+          `, ${megabytes(trainTable.stats.bytes + valTable.stats.bytes)} ` +
+          `${trainTable.stats.location === 'memory' ? 'in memory' : 'on disk (over the memory budget)'}; ` +
+          `each epoch trains only ${split.trainable ? 'the unfrozen layers and the head' : 'the head'}.`,
+      );
+    }
+    disposables.push(() => source.dispose());
+    return {
+      loaded,
+      head,
+      split,
+      model,
+      net,
+      source,
+      trainableLayers: freeze.trainable,
+      random,
+      dispose: async () => {
+        for (const dispose of disposables.reverse()) await dispose();
+      },
+    };
+  } catch (error) {
+    for (const dispose of disposables.reverse()) await dispose();
+    throw error;
+  }
+}
