@@ -1,150 +1,213 @@
 /**
- * Export round trip: a model trained by the studio (the worker's job runner, in this process,
- * on wasm) is exported, reloaded with nothing but plain @tensorflow/tfjs and sharp, and must
- * predict what the studio's model predicted on the real validation images.
+ * exportRun as the app and the CLI call it: a run trained by the studio's own trainer, exported
+ * by the real worker process (dist/main/worker.cjs, rebuilt by the global setup) with progress
+ * events, and every way the host refuses an export before starting one.
  */
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunSummary } from '../../../shared/domain';
-import type { TrainJob } from '../../../shared/worker-protocol';
-import { CancelSignal } from '../../worker/training/cancel-signal';
-import { Evaluation } from '../../worker/training/evaluation';
-import { runTrainJob } from '../../worker/training/train-job';
+import { ExportResult } from '../../../shared/domain';
+import { readExportManifest } from '../../worker/exporters/export-manifest';
+import {
+  handMadeRun,
+  trainFixtureRun,
+  type TrainedRun,
+} from '../../worker/exporters/test-support/trained-runs';
 import { RUN_FILES } from '../runs/run-files';
 import { RunStore } from '../runs/run-store';
 import { ServiceError } from '../service-error';
 import { createHymenopteraJob } from '../training/test-jobs';
-import { exportRun } from './export-run';
+import { nodeWorkerLauncher } from '../training/node-worker-launcher';
+import { exportRun, type ExportProgress } from './export-run';
 
 let dataDir: string;
 let runs: RunStore;
-let job: TrainJob;
-let summary: RunSummary;
+let trained: TrainedRun;
+
+const deps = (progress: ExportProgress[] = []) => ({
+  launchWorker: nodeWorkerLauncher,
+  producerVersion: '0.0.0-test',
+  onProgress: (p: ExportProgress) => progress.push(p),
+});
 
 beforeAll(async () => {
-  dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-export-'));
+  dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-export-run-'));
   runs = new RunStore(path.join(dataDir, 'runs'));
-  job = await createHymenopteraJob(runs, {
-    config: { epochs: 3, learningRate: 0.01, batchSize: 16 },
-    trainPerClass: 30,
-    valPerClass: 15,
+  trained = await trainFixtureRun(runs, 'mobilenet_v1_0.25', {
+    trainPerClass: 15,
+    valPerClass: 10,
+    epochs: 2,
   });
-  summary = await runTrainJob(job, { emit: () => {}, cancel: new CancelSignal() });
 }, 300_000);
 afterAll(async () => {
   await fs.rm(dataDir, { recursive: true, force: true });
 });
 
-/** Loads a layers model from a folder with plain tfjs: model.json + its shards, nothing else. */
-async function loadWithPlainTfjs(dir: string): Promise<tf.LayersModel> {
-  const modelJson = JSON.parse(await fs.readFile(path.join(dir, 'model.json'), 'utf8'));
-  const weightSpecs = modelJson.weightsManifest.flatMap((g: { weights: unknown[] }) => g.weights);
-  const shards = await Promise.all(
-    modelJson.weightsManifest
-      .flatMap((g: { paths: string[] }) => g.paths)
-      .map((p: string) => fs.readFile(path.join(dir, p))),
+async function rejection(promise: Promise<unknown>): Promise<ServiceError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
   );
-  const weights = Buffer.concat(shards);
-  return tf.loadLayersModel(
-    tf.io.fromMemory({
-      modelTopology: modelJson.modelTopology,
-      weightSpecs,
-      weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength),
-    }),
-  );
+  expect(error).toBeInstanceOf(ServiceError);
+  return error as ServiceError;
 }
 
-describe('exportRun (tfjs)', () => {
-  it('trained a usable model to export', () => {
-    expect(summary.status).toBe('completed');
-    expect(summary.finalValAccuracy).toBeGreaterThan(0.7);
-  });
-
-  it('round-trips: plain TF.js on the export predicts what the studio predicted', async () => {
+describe('exportRun through the worker process', () => {
+  it('exports TF.js with a ZIP, reports progress while the proof runs, and returns the proof', async () => {
     const outDir = path.join(dataDir, 'exports', 'ants-vs-bees');
-    const result = await exportRun(job.runDir, 'tfjs', outDir, { overwrite: false });
-    expect(result.labels).toEqual(['ants', 'bees']);
-    expect(result.files.map((f) => f.name).sort()).toEqual([
-      'metadata.json',
-      'model.json',
-      'weights.bin',
-    ]);
-    for (const file of result.files) {
-      const data = await fs.readFile(path.join(outDir, file.name));
-      expect(file.bytes).toBe(data.byteLength);
-      expect(file.sha256).toBe(createHash('sha256').update(data).digest('hex'));
-    }
-    expect((await fs.readdir(path.dirname(outDir))).filter((n) => n.includes('.tmp-'))).toEqual([]);
-
-    const metadata = JSON.parse(await fs.readFile(path.join(outDir, 'metadata.json'), 'utf8'));
-    const model = await loadWithPlainTfjs(outDir);
-    expect(model.outputs[0]!.shape).toEqual([null, 2]);
-    const evaluation = Evaluation.parse(
-      JSON.parse(await fs.readFile(path.join(job.runDir, RUN_FILES.evaluation), 'utf8')),
+    const progress: ExportProgress[] = [];
+    const result = ExportResult.parse(
+      await exportRun(
+        trained.job.runDir,
+        { format: 'tfjs', outDir, overwrite: false, zip: true },
+        deps(progress),
+      ),
     );
-    expect(evaluation.items).toHaveLength(job.val.length);
-    const { scale, offset } = metadata.preprocessing;
-    for (const item of evaluation.items.slice(0, 12)) {
-      const pixels = await sharp(item.path)
-        .rotate()
-        .removeAlpha()
-        .toColourspace('srgb')
-        .resize(metadata.imageSize, metadata.imageSize, { fit: 'cover' })
-        .raw()
-        .toBuffer();
-      const probabilities = tf.tidy(() => {
-        const input = tf.tensor4d(
-          Float32Array.from(pixels, (v) => v * scale + offset),
-          [1, 224, 224, 3],
-        );
-        return Array.from((model.predict(input) as tf.Tensor).dataSync());
-      });
-      expect(probabilities[0]).toBeCloseTo(item.probabilities[0]!, 4);
-      expect(probabilities[1]).toBeCloseTo(item.probabilities[1]!, 4);
-    }
-    model.dispose();
+    expect(result).toMatchObject({
+      format: 'tfjs',
+      outDir,
+      passed: true,
+      samples: 20,
+      changedPredictions: 0,
+      labels: ['ants', 'bees'],
+      manifestPath: path.join(outDir, 'export-manifest.json'),
+      readmePath: path.join(outDir, 'README.md'),
+      zip: { path: `${outDir}.zip` },
+    });
+    expect(result.maxProbDiff).toBeLessThanOrEqual(1e-4);
+    expect(result.files.map((file) => file.name)).toContain('export-manifest.json');
+    const manifest = await readExportManifest(outDir);
+    expect(manifest.source).toMatchObject({ runId: trained.job.runId, run: trained.summary.name });
+    expect(manifest.verification.dataset).toBe(
+      `validation split of run "${trained.summary.name}" (20 images)`,
+    );
+    const verifying = progress.filter((p) => p.phase === 'verifying');
+    expect(verifying.length).toBeGreaterThan(1);
+    expect(verifying.at(-1)).toMatchObject({ progress: 1 });
+    expect(progress.map((p) => p.phase)).toEqual(
+      expect.arrayContaining(['loading-model', 'writing', 'zipping', 'passed']),
+    );
   });
 
-  it('refuses a non-empty folder unless overwriting a previous export, and never other files', async () => {
+  it('asks before replacing an earlier export (conflict), replaces it when allowed', async () => {
     const outDir = path.join(dataDir, 'exports', 'twice');
-    const first = await exportRun(job.runDir, 'tfjs', outDir, { overwrite: false });
-    await expect(exportRun(job.runDir, 'tfjs', outDir, { overwrite: false })).rejects.toMatchObject(
-      {
-        code: 'conflict',
-      },
+    const request = { format: 'onnx' as const, outDir, overwrite: false, zip: false };
+    const first = await exportRun(trained.job.runDir, request, deps());
+    const refused = await rejection(exportRun(trained.job.runDir, request, deps()));
+    expect(refused.code).toBe('conflict');
+    expect(refused.message).toBe(
+      `${outDir} already holds an export; choose another folder or allow overwriting it.`,
     );
-    const again = await exportRun(job.runDir, 'tfjs', outDir, { overwrite: true });
-    expect(again.files).toEqual(first.files);
+    const again = await exportRun(trained.job.runDir, { ...request, overwrite: true }, deps());
+    expect(again.passed).toBe(true);
+    const model = (r: ExportResult) => r.files.find((file) => file.name === 'model.onnx');
+    expect(model(again)).toEqual(model(first));
+    expect(await fs.readdir(path.dirname(outDir))).not.toContain(
+      expect.stringMatching(/partial|replaced/),
+    );
+  });
 
+  it('never replaces a folder of other files, even when overwriting is allowed', async () => {
     const documents = path.join(dataDir, 'documents');
     await fs.mkdir(documents);
     await fs.writeFile(path.join(documents, 'notes.txt'), 'mine');
-    const error = await exportRun(job.runDir, 'tfjs', documents, { overwrite: true }).catch(
-      (e) => e,
+    const error = await rejection(
+      exportRun(
+        trained.job.runDir,
+        { format: 'tfjs', outDir: documents, overwrite: true, zip: false },
+        deps(),
+      ),
     );
-    expect(error).toBeInstanceOf(ServiceError);
-    expect((error as ServiceError).message).toMatch(/holds other files/);
-    expect(await fs.readFile(path.join(documents, 'notes.txt'), 'utf8')).toBe('mine');
+    expect(error.code).toBe('invalid-request');
+    expect(error.message).toMatch(/already holds files that are not an export/);
+    expect(await fs.readdir(documents)).toEqual(['notes.txt']);
   });
 
-  it('exports into an existing empty folder', async () => {
+  it('exports into an existing empty folder without asking', async () => {
     const empty = path.join(dataDir, 'empty-target');
     await fs.mkdir(empty);
-    const result = await exportRun(job.runDir, 'tfjs', empty, { overwrite: false });
-    expect((await fs.readdir(empty)).sort()).toEqual(result.files.map((f) => f.name).sort());
+    const result = await exportRun(
+      trained.job.runDir,
+      { format: 'tfjs', outDir: empty, overwrite: false, zip: false },
+      deps(),
+    );
+    expect(result.passed).toBe(true);
+    expect(await fs.readdir(empty)).toContain('model.json');
   });
 
-  it('refuses a run without a trained model', async () => {
+  it('refuses an unwritable target (a path through a file) before starting a worker', async () => {
+    const file = path.join(dataDir, 'a-file.txt');
+    await fs.writeFile(file, 'x');
+    let launched = false;
+    const error = await rejection(
+      exportRun(
+        trained.job.runDir,
+        { format: 'tfjs', outDir: path.join(file, 'out'), overwrite: false, zip: false },
+        {
+          ...deps(),
+          launchWorker: (options) => {
+            launched = true;
+            return nodeWorkerLauncher(options);
+          },
+        },
+      ),
+    );
+    expect(error.code).toBe('invalid-request');
+    expect(error.message).toMatch(/a-file\.txt is a file, not a folder/);
+    expect(launched).toBe(false);
+  });
+
+  it('refuses a run without a trained model, and one whose validation images are gone', async () => {
     const cancelled = await createHymenopteraJob(runs, { trainPerClass: 2, valPerClass: 1 });
     await runs.finishWithoutWorker(cancelled.runDir, 'cancelled', 'Cancelled.');
-    await expect(
-      exportRun(cancelled.runDir, 'tfjs', path.join(dataDir, 'never'), { overwrite: false }),
-    ).rejects.toThrow(/no trained model to export \(it is cancelled\)/);
-    await expect(fs.stat(path.join(dataDir, 'never'))).rejects.toThrow();
+    const request = {
+      format: 'tfjs' as const,
+      outDir: path.join(dataDir, 'never'),
+      overwrite: false,
+      zip: false,
+    };
+    const noModel = await rejection(exportRun(cancelled.runDir, request, deps()));
+    expect(noModel.message).toMatch(/no trained model to export \(it is cancelled\)/);
+
+    const moved = path.join(dataDir, 'moved-run');
+    await fs.cp(trained.job.runDir, moved, { recursive: true });
+    const evaluationFile = path.join(moved, RUN_FILES.evaluation);
+    const evaluation = JSON.parse(await fs.readFile(evaluationFile, 'utf8'));
+    for (const item of evaluation.items)
+      item.path = path.join(dataDir, 'gone', path.basename(item.path));
+    await fs.writeFile(evaluationFile, JSON.stringify(evaluation));
+    const gone = await rejection(exportRun(moved, request, deps()));
+    expect(gone.code).toBe('invalid-request');
+    expect(gone.message).toMatch(/None of the 20 validation images .* exist any more/);
+    await expect(fs.stat(request.outDir)).rejects.toThrow();
+  });
+
+  it('refuses ONNX for a model with a layer ONNX cannot express, naming the layer', async () => {
+    const model = tf.sequential({
+      layers: [
+        tf.layers.conv2d({ inputShape: [32, 32, 3], filters: 4, kernelSize: 3, strides: 2 }),
+        tf.layers.maxPooling2d({ poolSize: 2, name: 'odd_pooling' }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 2, activation: 'softmax' }),
+      ],
+    });
+    const { runDir } = await handMadeRun(runs, model, { inputSize: [32, 32], valPerClass: 2 });
+    model.dispose();
+    const outDir = path.join(dataDir, 'unsupported');
+    const error = await rejection(
+      exportRun(runDir, { format: 'onnx', outDir, overwrite: false, zip: false }, deps()),
+    );
+    expect(error.code).toBe('invalid-request');
+    expect(error.message).toMatch(/layer "odd_pooling" \(MaxPooling2D\)/);
+    await expect(fs.stat(outDir)).rejects.toThrow();
+    // The same model exports to TF.js, which holds any layer, and passes its proof.
+    const tfjs = await exportRun(
+      runDir,
+      { format: 'tfjs', outDir, overwrite: false, zip: false },
+      deps(),
+    );
+    expect(tfjs).toMatchObject({ passed: true, samples: 4 });
   });
 });
