@@ -196,6 +196,10 @@ export const SpeedCalibration = z.object({
   forwardMsPerImage: z.number().nonnegative(),
   /** A full training step of base + head with every base layer trainable, per image. */
   trainAllMsPerImage: z.number().nonnegative(),
+  /** The same step with only the top block of the base trainable, per image. */
+  trainTopMsPerImage: z.number().nonnegative().optional(),
+  /** Images per measured training step. */
+  trainBatchSize: z.number().int().positive().optional(),
   /** A training step of the head alone on cached features, per image. */
   headMsPerImage: z.number().nonnegative(),
   /** Reading, decoding and resizing one image (0 when no images were given). */

@@ -4,7 +4,7 @@
  * Pure arithmetic over ModelInfo, so the Model screen recomputes it on every toggle.
  */
 import type { FreezePlan, ModelInfo, SpeedCalibration } from './domain';
-import { effectiveTrainableLayers } from './freeze-plan';
+import { effectiveTrainableLayers, fineTuneTopPlan } from './freeze-plan';
 
 export interface HeadConfig {
   /** Units of the optional hidden dense layer (0 = none). */
@@ -168,7 +168,7 @@ export function estimateEpoch(
   batchSize: number,
 ): EpochEstimate {
   const totals = planTotals(model, plan, head);
-  const { forwardMsPerImage: forward, trainAllMsPerImage: trainAll } = calibration;
+  const forward = calibration.forwardMsPerImage;
   const decode = calibration.decodeMsPerImage;
   const baseMacs = model.layers.reduce((s, l) => s + l.macs, 0);
   const frozenMacs = model.layers
@@ -177,7 +177,7 @@ export function estimateEpoch(
   const frozenShare = baseMacs > 0 ? frozenMacs / baseMacs : 1;
   const trainableForward = forward * (1 - frozenShare);
   const headStep = calibration.headMsPerImage;
-  const backward = Math.max(0, trainAll - forward) * totals.backwardWork;
+  const backward = backwardMs(model, head, calibration, totals.backwardWork);
   const trainMsPerImage = trainableForward + backward + headStep;
   // Nothing is frozen below the first trainable layer: images are decoded every epoch.
   const cached = frozenMacs > 0 || totals.lowestTrainable < 0;
@@ -192,14 +192,64 @@ export function estimateEpoch(
     setupSeconds: cached ? (images * views * (decode + forward * frozenShare)) / 1000 : 0,
     headEpochSeconds: headEpochMs / 1000,
     trainMsPerImage,
-    memoryBytes: estimateMemory(model, plan, head, counts, batchSize),
+    memoryBytes: estimateMemory(model, plan, head, counts, batchSize, calibration),
   };
 }
 
 /**
+ * Milliseconds per image a training step spends beyond the forward pass, for a plan with
+ * `work` (see PlanTotals.backwardWork), interpolated between the measured points: nothing
+ * trains (0), only the top block trains, everything trains (1).
+ */
+export function backwardMs(
+  model: EstimateModel,
+  head: HeadConfig,
+  calibration: SpeedCalibration,
+  work: number,
+): number {
+  const extra = (stepMs: number) => Math.max(0, stepMs - calibration.forwardMsPerImage);
+  const points: [number, number][] = [[0, 0]];
+  if (calibration.trainTopMsPerImage !== undefined) {
+    const topWork = planTotals(model, fineTuneTopPlan(model, 1), head).backwardWork;
+    if (topWork > 0 && topWork < 1) points.push([topWork, extra(calibration.trainTopMsPerImage)]);
+  }
+  points.push([1, Math.max(points[points.length - 1]![1], extra(calibration.trainAllMsPerImage))]);
+  const clamped = Math.min(1, Math.max(0, work));
+  for (let i = 1; i < points.length; i += 1) {
+    const [w0, c0] = points[i - 1]!;
+    const [w1, c1] = points[i]!;
+    if (clamped <= w1) return w1 === w0 ? c1 : c0 + ((clamped - w0) / (w1 - w0)) * (c1 - c0);
+  }
+  return points[points.length - 1]![1];
+}
+
+/** Tensor bytes per activation element TF.js holds in a training step, when not measured. */
+export const DEFAULT_ACTIVATION_FACTOR = 4;
+
+const FLOAT_BYTES = 4;
+
+/**
+ * How many bytes per activation element (per image) a training step held at its peak in the
+ * calibration: TF.js keeps every intermediate of the step (each op's output, not only each
+ * layer's) until the gradients are done, so this is several times the layers' own outputs.
+ */
+export function activationFactor(
+  model: EstimateModel,
+  calibration?: Pick<SpeedCalibration, 'peakTrainBytes' | 'batchSize' | 'trainBatchSize'>,
+): number {
+  const activations = model.layers.reduce((s, l) => s + elements(l.outputShape), 0);
+  if (!calibration?.peakTrainBytes || activations === 0) return DEFAULT_ACTIVATION_FACTOR;
+  // Weights, their gradients and Adam's two moments are the rest of the peak.
+  const fixed = model.totalParams * FLOAT_BYTES * 4;
+  const rows = calibration.trainBatchSize ?? calibration.batchSize;
+  const perElement = (calibration.peakTrainBytes - fixed) / (rows * activations * FLOAT_BYTES);
+  return Math.max(1, perElement);
+}
+
+/**
  * Bytes of tensor memory while training: weights, gradients and Adam's two moments for the
- * trainable ones, the activations of a batch (TF.js keeps every forward activation of a
- * training step until its gradients are done), and the cached features of a frozen base.
+ * trainable ones, the activations of a batch through the trainable part (scaled by the measured
+ * activation factor), and the cache of the frozen part's outputs.
  */
 export function estimateMemory(
   model: EstimateModel,
@@ -207,28 +257,28 @@ export function estimateMemory(
   head: HeadConfig,
   counts: DatasetCounts,
   batchSize: number,
+  calibration?: Pick<SpeedCalibration, 'peakTrainBytes' | 'batchSize' | 'trainBatchSize'>,
 ): number {
   const totals = planTotals(model, plan, head);
-  const floatBytes = 4;
-  const weights = totals.totalParams * floatBytes;
-  const optimizer = totals.trainableParams * floatBytes * 3;
+  const weights = totals.totalParams * FLOAT_BYTES;
+  const optimizer = totals.trainableParams * FLOAT_BYTES * 3;
   const input = model.layers[0] ? elements(model.layers[0].outputShape) : 0;
   const images = (counts.train + counts.val) * Math.max(1, counts.viewsPerImage ?? 1);
   if (!totals.endToEnd) {
+    // Inference frees each activation once the next layer has it: two at a time at most.
     const largest = Math.max(0, ...model.layers.map((l) => elements(l.outputShape)));
     const inferenceBatch = Math.min(batchSize, 32);
     const pooled = model.featureShape[model.featureShape.length - 1] ?? 0;
-    const activations = inferenceBatch * (2 * largest + input) * floatBytes;
-    return weights + optimizer + activations + images * pooled * floatBytes;
+    const activations = inferenceBatch * (2 * largest + input) * FLOAT_BYTES;
+    return weights + optimizer + activations + images * pooled * FLOAT_BYTES;
   }
-  // The cache holds the output of the last frozen layer; TF.js keeps every forward activation
-  // of the trainable part until the step's gradients are done.
+  // The cache holds the output of the last frozen layer.
   const boundary =
-    totals.lowestTrainable > 0 ? model.layers[totals.lowestTrainable - 1]! : undefined;
-  const cache = boundary ? images * elements(boundary.outputShape) * floatBytes : 0;
+    totals.lowestTrainable > 0 ? model.layers[totals.lowestTrainable - 1] : undefined;
+  const cache = boundary ? images * elements(boundary.outputShape) * FLOAT_BYTES : 0;
   const trainable = model.layers.slice(Math.max(0, totals.lowestTrainable));
   const kept = trainable.reduce((s, l) => s + elements(l.outputShape), 0);
-  const gradient = trainable.reduce((max, l) => Math.max(max, elements(l.outputShape)), 0);
-  const activations = batchSize * (kept + 2 * gradient + 2 * (boundary ? 0 : input)) * floatBytes;
+  const factor = activationFactor(model, calibration);
+  const activations = batchSize * kept * factor * FLOAT_BYTES;
   return weights + optimizer + activations + cache;
 }

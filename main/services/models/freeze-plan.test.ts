@@ -18,7 +18,12 @@ import {
   topBlockCount,
   trainEverythingPlan,
 } from '../../../shared/freeze-plan';
-import { estimateEpoch, headLayers, planTotals } from '../../../shared/training-estimate';
+import {
+  backwardMs,
+  estimateEpoch,
+  headLayers,
+  planTotals,
+} from '../../../shared/training-estimate';
 import { applyFreezePlan } from '../../worker/training/model-parts';
 import { loadBaseModel } from './load-layers-model';
 import { inspectModel, resolveModel } from './model-store';
@@ -169,6 +174,27 @@ describe('live totals', () => {
       'head_dense',
     ]);
     expect(layers.reduce((s, l) => s + l.params, 0)).toBe(1280 * 128 + 128 + 128 * 3 + 3);
+  });
+
+  it('interpolates the backward cost between the measured top-block and all-layers steps', () => {
+    const calibration: SpeedCalibration = {
+      backend: 'test',
+      batchSize: 16,
+      forwardMsPerImage: 10,
+      trainAllMsPerImage: 40,
+      trainTopMsPerImage: 12,
+      headMsPerImage: 0,
+      decodeMsPerImage: 0,
+      measuredAt: new Date(0).toISOString(),
+      durationMs: 1,
+    };
+    const work = (plan: FreezePlan) => planTotals(v2, plan, head).backwardWork;
+    expect(backwardMs(v2, head, calibration, work(fineTuneTopPlan(v2, 1)))).toBeCloseTo(2, 10);
+    expect(backwardMs(v2, head, calibration, work(trainEverythingPlan(v2)))).toBeCloseTo(30, 10);
+    expect(backwardMs(v2, head, calibration, 0)).toBe(0);
+    const three = backwardMs(v2, head, calibration, work(fineTuneTopPlan(v2, 3)));
+    expect(three).toBeGreaterThan(2);
+    expect(three).toBeLessThan(30);
   });
 
   it('turns a calibration into seconds per epoch', () => {

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type { EventSink, RequestHandlers } from '../../../shared/contract';
 import type { FreezePlan } from '../../../shared/domain';
-import { checkFreezePlan } from '../../../shared/freeze-plan';
+import { checkFreezePlan, fineTuneTopPlan } from '../../../shared/freeze-plan';
 import type { StudioPaths } from '../paths';
 import { ServiceError } from '../service-error';
 import type { WorkerLauncher } from '../training/worker-launcher';
@@ -65,8 +65,8 @@ export function createModelServices(options: {
       'models:calibrate': async (request) => {
         const model = await resolve(request.ref);
         const featureLayer = request.featureLayer ?? model.featureLayer;
-        // Validates the layer and finds the nested base that holds it.
-        await inspectModel(model, featureLayer);
+        // Validates the layer; the top block is timed on its own as a second training point.
+        const info = await inspectModel(model, featureLayer);
         const json = await readModelJson(model.dir);
         const nestedBase =
           findLayerPathInTopology(json.modelTopology, featureLayer) ?? model.nestedBase;
@@ -81,6 +81,8 @@ export function createModelServices(options: {
             batchSize: Math.min(request.batchSize ?? 16, 32),
             images: request.datasetRoots ? await sampleImages(request.datasetRoots) : [],
             repeats: 2,
+            trainBatchSize: 4,
+            topLayers: fineTuneTopPlan(info, 1).trainableLayers,
           },
           request.fresh ?? false,
         );
