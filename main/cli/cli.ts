@@ -16,8 +16,11 @@ const usage = `Transfer Studio — train image classifiers by transfer learning.
 Usage:
   transfer-studio doctor [--json]                  which TF.js backends load and why others don't
   transfer-studio scan <dir>... [--json]           dataset summary: classes, counts, split, problems
-  transfer-studio models [--json]                  base models in the catalog and where they are found
-  transfer-studio layers <model> [--json]          layers of a base model (catalog id or folder)
+  transfer-studio models [--json]                  base models in the catalog and what is cached
+  transfer-studio models download <id> [--json]    download a catalog model into the cache
+  transfer-studio layers <model> [--json] [--blocks] [--feature-layer NAME]
+                                                   blocks and layers of a base model (catalog id or
+                                                   folder): params, MACs, BatchNorm flags
   transfer-studio train <dir>... --model <model> --epochs N --out <runDir> [options] [--json]
       --learning-rate X (0.001)  --batch-size N (32)  --val-split X (0.2)  --dropout X (0.2)
       --seed N (42)  --backend auto|tensorflow-gpu|tensorflow|wasm|cpu  --name TEXT
@@ -31,6 +34,7 @@ Environment:
   TRANSFER_STUDIO_MODELS   folder(s) of local base models (e.g. ../shared/fixtures/models)
   TRANSFER_STUDIO_DATA     data folder (runs, cache); default ~/.transfer-studio
   TRANSFER_STUDIO_BACKEND  force a TF.js backend in the training worker
+  TRANSFER_STUDIO_MODEL_MIRROR  base URL holding <id>/model.json, used instead of the catalog URLs
 `;
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {

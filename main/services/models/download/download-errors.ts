@@ -118,7 +118,10 @@ export function describeFailure(
     );
   }
   const message = error instanceof Error ? error.message : String(error);
-  return new ServiceError('failed', `Downloading ${name} failed: ${message}. ${manual}`);
+  // fetch() says only "fetch failed"; the reason is in its cause.
+  const cause = (error as { cause?: { message?: unknown } } | undefined)?.cause?.message;
+  const detail = typeof cause === 'string' && cause !== message ? `${message} (${cause})` : message;
+  return new ServiceError('failed', `Downloading ${name} failed: ${detail}. ${manual}`);
 }
 
 function safeHost(url: string): string {
