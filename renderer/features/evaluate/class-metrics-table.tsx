@@ -39,16 +39,7 @@ export function ClassMetricsTable(props: { metrics: EvaluationMetrics }) {
               <th scope="row">{row.label}</th>
               <td className="num">{fixed(row.precision)}</td>
               <td className="num">{fixed(row.recall)}</td>
-              <td className="num">
-                <span className="f1-cell">
-                  <span
-                    className="f1-bar"
-                    style={{ width: `${row.f1 * 100}%` }}
-                    aria-hidden="true"
-                  />
-                  {fixed(row.f1)}
-                </span>
-              </td>
+              <td className="num">{fixed(row.f1)}</td>
               <td className="num">{row.support}</td>
             </tr>
           ))}

@@ -41,29 +41,33 @@ export function FolderEvaluation(props: { runId: string }) {
         />
       ) : null}
       {s.note ? <p className={s.status === 'error' ? 'error-text' : 'muted'}>{s.note}</p> : null}
-      <div className="seg-group evaluation-sources" role="group" aria-label="Evaluation shown">
-        <button
-          type="button"
-          className={s.current === 'validation' ? 'seg active' : 'seg'}
-          aria-pressed={s.current === 'validation'}
-          onClick={() => void s.load(props.runId, 'validation')}
-        >
-          Validation split
-        </button>
-        {s.saved.map((entry) => (
+      {s.saved.length ? (
+        <div className="seg-group evaluation-sources" role="group" aria-label="Evaluation shown">
           <button
             type="button"
-            key={entry.evaluationId}
-            className={s.current === entry.evaluationId ? 'seg active' : 'seg'}
-            aria-pressed={s.current === entry.evaluationId}
-            title={entry.source.roots.join(', ')}
-            onClick={() => void s.load(props.runId, entry.evaluationId)}
+            className={s.current === 'validation' ? 'seg active' : 'seg'}
+            aria-pressed={s.current === 'validation'}
+            onClick={() => void s.load(props.runId, 'validation')}
           >
-            {entry.source.roots.map((root) => root.split(/[\\/]/).filter(Boolean).pop()).join(', ')}{' '}
-            · {formatPercent(entry.accuracy)}
+            Validation split
           </button>
-        ))}
-      </div>
+          {s.saved.map((entry) => (
+            <button
+              type="button"
+              key={entry.evaluationId}
+              className={s.current === entry.evaluationId ? 'seg active' : 'seg'}
+              aria-pressed={s.current === entry.evaluationId}
+              title={entry.source.roots.join(', ')}
+              onClick={() => void s.load(props.runId, entry.evaluationId)}
+            >
+              {entry.source.roots
+                .map((root) => root.split(/[\\/]/).filter(Boolean).pop())
+                .join(', ')}{' '}
+              · {formatPercent(entry.accuracy)}
+            </button>
+          ))}
+        </div>
+      ) : null}
     </section>
   );
 }

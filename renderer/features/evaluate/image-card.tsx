@@ -22,7 +22,7 @@ export function ImageCard(props: { image: EvaluationImage; labels: string[] }) {
     })),
   );
   const right = image.label === image.predicted;
-  const others = labels.filter((_, index) => index !== (image.movedTo ? -1 : image.label));
+  const others = labels.filter((_, index) => index !== image.label);
   return (
     <li
       className={`image-card${right ? ' right' : ' wrong'}${image.excluded ? ' is-excluded' : ''}`}
@@ -87,10 +87,7 @@ export function ImageCard(props: { image: EvaluationImage; labels: string[] }) {
               className="btn small"
               onClick={() => void s.exclude(image, !image.excluded)}
             >
-              {image.excluded ? 'Include again' : 'Exclude'}
-            </button>
-            <button type="button" className="btn small" onClick={() => void s.reveal(image)}>
-              Show in folder
+              {image.excluded ? 'Include' : 'Exclude'}
             </button>
             <label className="visually-hidden" htmlFor={moveId}>
               Move {image.name} to another class folder
@@ -108,6 +105,9 @@ export function ImageCard(props: { image: EvaluationImage; labels: string[] }) {
                 </option>
               ))}
             </select>
+            <button type="button" className="btn link small" onClick={() => void s.reveal(image)}>
+              Show in folder
+            </button>
           </div>
         )}
       </div>

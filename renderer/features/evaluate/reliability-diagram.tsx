@@ -66,31 +66,29 @@ export function ReliabilityDiagram(props: { metrics: EvaluationMetrics }) {
           const gapBottom = Math.max(bin.accuracy, bin.confidence);
           return (
             <g key={bin.lower} data-bin={bin.lower}>
-              <rect
-                className="bar"
-                x={left}
-                width={width}
-                y={y(bin.accuracy)}
-                height={y(0) - y(bin.accuracy)}
-              >
+              <rect className="bar" x={left} width={width} y={y(gapTop)} height={y(0) - y(gapTop)}>
                 <title>
                   {`${Math.round(bin.lower * 100)}–${Math.round(bin.upper * 100)}% sure: ${bin.count} images, ` +
                     `right ${formatPercent(bin.accuracy)}, mean confidence ${formatPercent(bin.confidence)}`}
                 </title>
               </rect>
+              {/* The bar stops at the lower of the two; the gap up to the higher one is red when
+                  the model was less often right than sure (overconfident), amber otherwise. */}
               <rect
-                className="gap"
+                className={bin.accuracy < bin.confidence ? 'gap' : 'gap under'}
                 x={left}
                 width={width}
                 y={y(gapBottom)}
                 height={Math.max(0, y(gapTop) - y(gapBottom))}
               />
-              <text
-                className="bin-count"
-                x={left + width / 2}
-                y={y(Math.max(bin.accuracy, bin.confidence)) - 4}
-                textAnchor="middle"
-              >
+              <line
+                className="confidence-mark"
+                x1={left}
+                x2={left + width}
+                y1={y(bin.confidence)}
+                y2={y(bin.confidence)}
+              />
+              <text className="bin-count" x={left + width / 2} y={y(0) - 5} textAnchor="middle">
                 {bin.count}
               </text>
             </g>
@@ -119,15 +117,21 @@ export function ReliabilityDiagram(props: { metrics: EvaluationMetrics }) {
         <p>{verdict(props.metrics)}</p>
         <p className="muted small">
           Bars show how often the model was right among the images it was that sure of; the dashed
-          diagonal is a perfectly honest model. The shaded gap is the difference, averaged over
-          images into the ECE (10 bins).
+          diagonal is a perfectly honest model and the dark mark how sure it was on average. The
+          shaded gap between them, weighted by images, is the ECE (10 bins).
         </p>
         <ul className="legend-row" aria-hidden="true">
           <li>
             <span className="swatch bar" /> accuracy
           </li>
           <li>
-            <span className="swatch gap" /> gap to confidence
+            <span className="swatch mark" /> mean confidence
+          </li>
+          <li>
+            <span className="swatch gap" /> overconfident
+          </li>
+          <li>
+            <span className="swatch gap under" /> underconfident
           </li>
           <li>
             <span className="swatch diagonal" /> perfect calibration

@@ -77,19 +77,26 @@ export function CompareView() {
       </ul>
       <div className="charts" data-testid="compare-charts">
         <RunChart
+          legend={false}
           title="Validation loss"
           metric="loss"
           {...charts.valLoss}
           testId="compare-val-loss"
         />
         <RunChart
+          legend={false}
           title="Validation accuracy"
           metric="accuracy"
           {...charts.valAccuracy}
           testId="compare-val-accuracy"
         />
-        <RunChart title="Training loss" metric="loss" {...charts.trainLoss} />
-        <RunChart title="Training accuracy" metric="accuracy" {...charts.trainAccuracy} />
+        <RunChart legend={false} title="Training loss" metric="loss" {...charts.trainLoss} />
+        <RunChart
+          legend={false}
+          title="Training accuracy"
+          metric="accuracy"
+          {...charts.trainAccuracy}
+        />
       </div>
       <h3 className="subsection-title">Settings</h3>
       <SettingsTable names={names} rows={comparison.settings} label="Settings compared" />

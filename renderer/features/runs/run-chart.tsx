@@ -25,9 +25,12 @@ export function RunChart(props: {
   epochs: number[];
   lines: ChartLine[];
   testId?: string;
+  /** uPlot's legend with values under the cursor (off where a legend of its own is shown). */
+  legend?: boolean;
 }) {
   const hostRef = useRef<HTMLDivElement>(null);
   const { title, metric, epochs, lines } = props;
+  const legend = props.legend ?? true;
 
   useEffect(() => {
     const host = hostRef.current;
@@ -43,7 +46,7 @@ export function RunChart(props: {
         title,
         width: width(),
         height: HEIGHT,
-        legend: { show: true },
+        legend: { show: legend },
         cursor: { drag: { x: false, y: false } },
         scales: { x: { time: false }, y: metric === 'accuracy' ? { range: [0, 1] } : {} },
         axes: [
@@ -80,7 +83,7 @@ export function RunChart(props: {
       resize.disconnect();
       plot.destroy();
     };
-  }, [title, metric, epochs, lines]);
+  }, [title, metric, epochs, lines, legend]);
 
   return (
     <div
