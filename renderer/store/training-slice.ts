@@ -199,7 +199,12 @@ export const createTrainingSlice: SliceCreator<TrainingSlice> = (api) => (set, g
         phase: event.phase,
         phaseMessage: event.message ?? null,
         phaseProgress: event.progress ?? null,
-        paused: event.status === 'running' && event.phase === 'paused',
+        // The worker says 'paused' once it stops between batches and 'resumed' when it goes
+        // on; other phases (features still computing before the first batch) leave it as is.
+        paused:
+          event.status !== 'running' || event.phase === 'resumed'
+            ? false
+            : event.phase === 'paused' || get().paused,
         ...(event.status === 'failed' ? { trainError: event.message ?? 'Training failed.' } : {}),
       });
       if (event.backend) get().setRunBackend(event.backend);

@@ -84,15 +84,15 @@ function CacheViews(props: { disabled: boolean }) {
       <p className="field-hint" data-testid="cache-sentence">
         {s.on ? (
           <>
-            {s.views} augmented {s.views === 1 ? 'view' : 'views'} per image{' '}
-            {s.views === 1 ? 'is' : 'are'} computed once and cached
+            {s.views === 1
+              ? 'With 1 view per image only the original is computed and cached, so augmentation has no effect on cached features: choose 2 or more views.'
+              : `${s.views} views per image (the original and ${s.views - 1} augmented) are computed once and cached; each epoch picks one.`}
             {s.trainImages !== null
-              ? ` (${formatCount(s.trainImages * s.views)} feature vectors for ${formatCount(s.trainImages)} training images)`
-              : ''}
-            , so every epoch after the first costs only the head. More views: more variety, a longer
-            first epoch.
+              ? ` That is ${formatCount(s.trainImages * s.views)} feature vectors for ${formatCount(s.trainImages)} training images.`
+              : ''}{' '}
+            More views give more variety and a longer first epoch; later epochs cost only the head.
             {s.fineTunes
-              ? ' While base layers are fine-tuned, the base runs on every batch, so images are augmented afresh instead.'
+              ? ' With base layers unfrozen, the frozen layers below them are cached the same way; if the very first layers train, images are augmented afresh every epoch instead.'
               : ''}
           </>
         ) : (

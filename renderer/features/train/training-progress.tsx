@@ -22,10 +22,18 @@ const phaseText: Record<string, string> = {
   'loading-model': 'Loading the base model',
   'features-train': 'Computing features of the training images',
   'features-val': 'Computing features of the validation images',
-  training: 'Training',
-  'fine-tuning': 'Fine-tuning the base',
+  'features-train-done': 'Training images ready',
+  'features-val-done': 'Validation images ready',
+  cache: 'Feature cache ready',
+  'training-head': 'Training the head',
+  'training-fine-tune': 'Fine-tuning the base',
+  'training-extension': 'Training the extra epochs',
+  'early-stopping': 'Stopping early',
+  'restored-best': 'Keeping the best epoch',
+  extended: 'Extended',
   saving: 'Saving the model',
   paused: 'Paused',
+  resumed: 'Training',
 };
 
 export function describePhase(phase: string | null): string | null {
@@ -72,13 +80,15 @@ export function TrainingProgress() {
         </span>
         <span className="muted" data-testid="run-phase">
           {s.paused
-            ? 'Paused between batches. Resume to go on, or cancel.'
+            ? s.phase === 'paused'
+              ? `${s.phaseMessage ?? 'Paused'}. Resume to go on, or cancel.`
+              : 'Pausing before the next batch…'
             : (s.phaseMessage ??
               describePhase(s.phase) ??
               (s.status === 'idle' ? 'Press Start to train with these settings.' : ''))}
         </span>
       </div>
-      {active && s.phaseProgress !== null && s.phase !== 'training' ? (
+      {active && s.phaseProgress !== null && s.phaseProgress < 1 ? (
         <div className="phase-bar" data-testid="phase-progress">
           <span className="small muted">
             {phaseLabel} · {Math.round(s.phaseProgress * 100)}%
