@@ -79,6 +79,9 @@ export async function loadPipNative(options: PipNativeOptions = {}): Promise<Pip
   const load = createRequire(path.join(dir, 'loader.js'));
   // A --cuda build would otherwise reserve all GPU memory up front (read when TF opens the GPU).
   process.env.TF_FORCE_GPU_ALLOW_GROWTH ??= 'true';
+  // TensorFlow's INFO lines (CPU features, devices) would land in the worker's stderr on every
+  // start; warnings and errors still show. Read when the library loads, so set it before.
+  process.env.TF_CPP_MIN_LOG_LEVEL ??= '1';
   try {
     // Linking the binding first turns a moved or deleted venv into a clear dlopen message,
     // before tfjs-node registers anything with tfjs-core.
