@@ -1,0 +1,388 @@
+// The benchmark's steps, each run in child processes so their memory and timing do not mix:
+// the PyTorch peer's setup, the matrix-multiply peak, TF.js workloads 1–3 per backend and
+// model, PyTorch workloads 1–3, decoding, dataset scans and the end-to-end CLI run.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { build } from 'esbuild';
+import { runChild } from './child-process.mjs';
+
+export const MODELS = [
+  { key: 'v1', name: 'MobileNet v1 0.25' },
+  { key: 'v2', name: 'MobileNetV2 0.35 (TM base)' },
+];
+
+const log = (message) => process.stderr.write(`[bench] ${message}\n`);
+const firstLine = (text) =>
+  String(text ?? '')
+    .split('\n')
+    .find((l) => l.trim()) ?? '';
+
+/** Runs bench/setup-peer.sh; the venv's python, or undefined with the reason logged. */
+export function setupPeer(root) {
+  log('PyTorch peer: bash bench/setup-peer.sh (first run installs torch from PyPI, a few minutes)');
+  const result = spawnSync('bash', [path.join(root, 'bench/setup-peer.sh')], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const python = result.stdout?.trim().split('\n').pop();
+  if (result.status !== 0 || !python) return { error: `setup failed (exit ${result.status})` };
+  return { python };
+}
+
+/** Bundles the TypeScript entries of the bench (they import the worker's code). */
+export async function bundle(root) {
+  const outDir = path.join(root, 'node_modules/.cache/bench');
+  mkdirSync(outDir, { recursive: true });
+  const entries = {
+    'tfjs-workloads': 'bench/tfjs-workloads.ts',
+    'decode-workload': 'bench/decode-workload.ts',
+  };
+  await build({
+    entryPoints: Object.fromEntries(
+      Object.entries(entries).map(([k, v]) => [k, path.join(root, v)]),
+    ),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    packages: 'external',
+    outdir: outDir,
+    outExtension: { '.js': '.cjs' },
+    logLevel: 'warning',
+    absWorkingDir: root,
+  });
+  // The end-to-end run uses the studio's own CLI and worker bundles.
+  const built = spawnSync(process.execPath, [path.join(root, 'scripts/build-main.mjs')], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (built.status !== 0) throw new Error('node scripts/build-main.mjs failed');
+  return Object.fromEntries(Object.keys(entries).map((k) => [k, path.join(outDir, `${k}.cjs`)]));
+}
+
+const childEnv = () => ({ ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' });
+
+export async function matmulPeak(root, python) {
+  log('matrix-multiply peak (numpy and torch sgemm)');
+  const env = { ...process.env };
+  // Only here: let OpenBLAS detect the real CPU instead of a forced core type or cache size.
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  const run = await runChild(python, [path.join(root, 'bench/matmul_peak.py')], {
+    env,
+    cwd: root,
+    timeoutMs: 300_000,
+  });
+  const result = run.records.at(-1);
+  if (!result) return { error: `failed: ${firstLine(run.stderrTail) || `exit ${run.code}`}` };
+  const blas = result.numpy.blas[0];
+  const numpyBest = result.numpy.peakGflops >= result.torch.peakGflops;
+  result.kernel = numpyBest
+    ? `numpy ${result.numpy.version}, ${blas ? `${blas.internal_api} ${blas.version} ${blas.architecture} kernel, ${blas.num_threads} threads` : 'unknown BLAS'}`
+    : `torch ${result.torch.version}`;
+  return result;
+}
+
+/** Per-backend measurement settings: the slow backends get fewer, single-step runs. */
+function tfjsSettings(backend, quick) {
+  if (backend === 'tensorflow')
+    return { runs: quick ? 3 : 5, minRun: 2, budget: 30, timeoutMs: 600_000, skip: [] };
+  if (backend === 'wasm')
+    return { runs: 3, minRun: 0, budget: quick ? 15 : 30, timeoutMs: 900_000, skip: [] };
+  // Plain JS: one forward batch of 32 takes ~20 s here, so an uncached epoch takes minutes and
+  // a fine-tuning step longer still: only feature extraction is measured.
+  return { runs: 1, minRun: 0, budget: 0, timeoutMs: 600_000, skip: ['head-epoch', 'fine-tune'] };
+}
+
+async function tfjsChild(bundles, root, backend, model, settings, extra = []) {
+  const args = [
+    bundles['tfjs-workloads'],
+    '--backend',
+    backend,
+    '--model',
+    model.key,
+    '--runs',
+    String(settings.runs),
+    '--min-run',
+    String(settings.minRun),
+    '--budget',
+    String(settings.budget),
+    ...settings.skip.flatMap((name) => ['--skip', name]),
+    ...extra,
+  ];
+  return runChild(process.execPath, args, {
+    cwd: root,
+    env: childEnv(),
+    timeoutMs: settings.timeoutMs,
+    onRecord: (r) => logRecord(`${backend} ${model.key}`, r),
+  });
+}
+
+/** One progress line per result of a child, on stderr. */
+function logRecord(prefix, r) {
+  if (r.workload === 'done') return;
+  const value =
+    r.rate?.median ??
+    r.speedup ??
+    r.error ??
+    r.unavailable ??
+    r.skipped ??
+    r.description ??
+    r.macsPerImage ??
+    r.note;
+  log(
+    `  ${prefix} ${r.workload}: ${value}${r.rate ? ' img/s' : r.speedup ? '× cache speed-up' : ''}`,
+  );
+}
+
+/** Collects a child's records into { backend, model, workloads } for the report. */
+function engineRun(run, model, engine, fallbackBackend) {
+  const byName = Object.fromEntries(run.records.map((r) => [r.workload, r]));
+  const fatal = byName.fatal?.error ?? run.error;
+  const base = {
+    engine,
+    modelKey: model.key,
+    modelName: model.name,
+    backend: byName.backend?.backend ?? fallbackBackend,
+    description: byName.backend?.description,
+    model: byName.model,
+    workloads: byName,
+    peakRssMiB: byName.done?.peakRssMiB,
+    seconds: Number(run.seconds.toFixed(1)),
+  };
+  if (!byName.backend) {
+    return {
+      ...base,
+      error: `not available: ${firstLine(fatal ?? run.stderrTail) || `exit ${run.code}`}`,
+    };
+  }
+  for (const name of ['features', 'features-fused', 'head-epoch', 'fine-tune']) {
+    if (!byName[name]) {
+      byName[name] = {
+        error: run.timedOut
+          ? `stopped at the ${settingsMinutes(run)} min limit`
+          : firstLine(fatal ?? run.stderrTail) || `process ended (exit ${run.code})`,
+      };
+    }
+  }
+  return base;
+}
+const settingsMinutes = (run) => Math.round(run.seconds / 60);
+
+export async function tfjsWorkloads(root, bundles, quick) {
+  const backends = quick ? ['tensorflow', 'wasm'] : ['tensorflow', 'wasm', 'cpu'];
+  const runs = [];
+  for (const backend of backends) {
+    const settings = tfjsSettings(backend, quick);
+    for (const model of MODELS) {
+      log(`TF.js ${backend}, ${model.name}: workloads 1–3`);
+      const run = engineRun(
+        await tfjsChild(bundles, root, backend, model, settings),
+        model,
+        'tfjs',
+        backend,
+      );
+      runs.push(run);
+      if (run.error) {
+        log(`  ${backend}: ${run.error}`);
+        if (run.error.startsWith('not available')) {
+          for (const other of MODELS.filter((m) => m !== model)) {
+            runs.push({
+              engine: 'tfjs',
+              modelKey: other.key,
+              modelName: other.name,
+              backend,
+              error: run.error,
+            });
+          }
+          break;
+        }
+        continue;
+      }
+      const tune = run.workloads['fine-tune'];
+      if (tune.error && !quick && backend !== 'cpu') {
+        // wasm's heap (at most 4 GiB) can be too small for a batch of 32: measure at 16 too.
+        log(`  fine-tuning at batch 32 failed (${tune.error}); measuring at batch 16`);
+        const retry = await tfjsChild(bundles, root, backend, model, settings, [
+          '--fine-tune-batch',
+          '16',
+          ...['features', 'features-fused', 'head-epoch'].flatMap((name) => ['--skip', name]),
+        ]);
+        const second = retry.records.find((r) => r.workload === 'fine-tune');
+        if (second?.rate) run.workloads['fine-tune'] = { ...second, firstError: tune.error };
+      }
+    }
+  }
+  return runs;
+}
+
+export async function pytorchWorkloads(root, python, quick) {
+  const runs = [];
+  for (const model of MODELS) {
+    if (!python) {
+      runs.push({
+        engine: 'pytorch',
+        modelKey: model.key,
+        modelName: model.name,
+        backend: 'pytorch',
+        error: 'PyTorch peer not set up (see bench/setup-peer.sh)',
+      });
+      continue;
+    }
+    log(`PyTorch, ${model.name}: workloads 1–3`);
+    const run = await runChild(
+      python,
+      [
+        path.join(root, 'bench/torch_workloads.py'),
+        '--model',
+        model.key,
+        '--runs',
+        quick ? '3' : '5',
+        '--min-run',
+        '2',
+        '--budget',
+        '30',
+      ],
+      {
+        cwd: root,
+        env: { ...process.env, PYTHONWARNINGS: 'ignore' },
+        timeoutMs: 900_000,
+        onRecord: (r) => logRecord(`pytorch ${model.key}`, r),
+      },
+    );
+    const result = engineRun(run, model, 'pytorch', 'pytorch');
+    result.backend = 'pytorch';
+    runs.push(result);
+  }
+  return runs;
+}
+
+export async function decodeWorkload(root, bundles) {
+  log('decode + resize with sharp (hymenoptera)');
+  const run = await runChild(process.execPath, [bundles['decode-workload']], {
+    cwd: root,
+    timeoutMs: 300_000,
+  });
+  return run.records.at(-1) ?? { error: firstLine(run.stderrTail) || `exit ${run.code}` };
+}
+
+/** Generated datasets are kept in the temp folder between runs (same seed, same files). */
+function generatedDataset(root, files) {
+  const dir = path.join(os.tmpdir(), 'transfer-studio-bench', `ds-${files}`);
+  const marker = path.join(dir, 'generated.json');
+  if (existsSync(marker)) return dir;
+  rmSync(dir, { recursive: true, force: true });
+  log(`  generating ${files} images into ${dir}`);
+  const made = spawnSync(
+    process.execPath,
+    [
+      path.join(root, 'scripts/generate-dataset.mjs'),
+      '--out',
+      dir,
+      '--files',
+      String(files),
+      '--classes',
+      '10',
+    ],
+    { cwd: root, encoding: 'utf8' },
+  );
+  if (made.status !== 0) throw new Error(`generate-dataset failed: ${firstLine(made.stderr)}`);
+  writeFileSync(marker, made.stdout);
+  return dir;
+}
+
+export async function scanWorkloads(root, quick) {
+  const sizes = quick ? [1000, 10000] : [1000, 10000, 100000];
+  const results = [];
+  for (const files of sizes) {
+    const runs = files >= 100000 ? 1 : 3;
+    log(`dataset scan, ${files} files (${runs} run${runs > 1 ? 's' : ''})`);
+    let dir;
+    try {
+      dir = generatedDataset(root, files);
+    } catch (error) {
+      results.push({ files, error: error.message });
+      continue;
+    }
+    const samples = { list: [], check: [] };
+    for (let i = 0; i < runs; i += 1) {
+      // scripts/bench-scan.mjs runs listing and the full check each in a fresh process.
+      const run = await runChild(
+        process.execPath,
+        [path.join(root, 'scripts/bench-scan.mjs'), dir],
+        { cwd: root, timeoutMs: 900_000 },
+      );
+      for (const record of run.records) samples[record.mode]?.push(record);
+      if (!run.records.length) samples.error = firstLine(run.stderrTail) || `exit ${run.code}`;
+    }
+    const pick = (list) => {
+      if (!list.length) return { error: samples.error ?? 'no result' };
+      const sorted = [...list].sort((a, b) => a.seconds - b.seconds);
+      return {
+        ...sorted[Math.floor((sorted.length - 1) / 2)],
+        runs: list.length,
+        peakRssMiB: Math.max(...list.map((r) => r.peakRssMiB)),
+      };
+    };
+    results.push({ files, dir, list: pick(samples.list), check: pick(samples.check) });
+  }
+  return results;
+}
+
+/** Workload 6: the CLI as a user runs it, with the worker's peak RSS followed in /proc. */
+export async function endToEnd(root, fixtures, backend) {
+  const work = path.join(os.tmpdir(), 'transfer-studio-bench', `e2e-${backend}`);
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  const env = {
+    ...childEnv(),
+    TRANSFER_STUDIO_MODELS: path.join(fixtures, 'models'),
+    TRANSFER_STUDIO_DATA: path.join(work, 'data'),
+    ...(backend === 'auto' ? {} : { TRANSFER_STUDIO_BACKEND: backend }),
+  };
+  const dataset = path.join(fixtures, 'datasets/hymenoptera_data');
+  const cli = (args, trackMemory = false) =>
+    runChild(process.execPath, [path.join(root, 'dist/main/cli.cjs'), ...args], {
+      cwd: root,
+      env,
+      timeoutMs: 900_000,
+      trackMemory,
+    });
+  log(`end to end (${backend}): scan → train → export`);
+  const scan = await cli(['scan', dataset, '--json']);
+  if (scan.code !== 0) return { backend, error: `scan failed: ${firstLine(scan.stderrTail)}` };
+  const train = await cli(['train', dataset, '--out', path.join(work, 'run'), '--json'], true);
+  const summary = train.records.find((r) => r.type === 'summary');
+  if (train.code !== 0 || !summary)
+    return { backend, error: `train failed: ${firstLine(summary?.error ?? train.stderrTail)}` };
+  const exported = await cli([
+    'export',
+    path.join(work, 'run'),
+    '--format',
+    'tfjs',
+    '--out',
+    path.join(work, 'export'),
+    '--json',
+  ]);
+  if (exported.code !== 0)
+    return { backend, error: `export failed: ${firstLine(exported.stderrTail)}` };
+  const worker = train.processes.find((p) => /worker\.cjs/.test(p.command));
+  const cliProcess = train.processes.find((p) => /cli\.cjs/.test(p.command));
+  const modelJson = path.join(work, 'export', 'model.json');
+  return {
+    backend: summary.backend ?? backend,
+    requested: backend,
+    scanSeconds: Number(scan.seconds.toFixed(2)),
+    trainSeconds: Number(train.seconds.toFixed(2)),
+    exportSeconds: Number(exported.seconds.toFixed(2)),
+    totalSeconds: Number((scan.seconds + train.seconds + exported.seconds).toFixed(2)),
+    epochs: summary.epochsDone,
+    valAccuracy: summary.finalValAccuracy,
+    workerPeakRssMiB: worker?.peakRssMiB,
+    cliPeakRssMiB: cliProcess?.peakRssMiB,
+    exportedModelBytes: existsSync(modelJson) ? readFileSync(modelJson).length : undefined,
+  };
+}
