@@ -10,7 +10,7 @@ import { RunDataset, type RunDetails } from '../../../shared/evaluation';
 import { RUN_FILES, epochsOf, readMetricsLines } from './run-files';
 
 /** Phases whose messages explain a failed run. */
-const FAILURE_PHASES = new Set(['failed', 'skipped-image', 'backend', 'freeze']);
+const FAILURE_PHASES = new Set(['failed', 'skipped-image', 'freeze']);
 const FAILURE_LOG_LINES = 6;
 
 async function readJson(file: string): Promise<unknown> {

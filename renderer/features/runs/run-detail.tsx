@@ -6,6 +6,17 @@ import { useStudio } from '../../store/store-context';
 import { RunCurves } from './run-curves';
 import { SettingsTable } from './settings-table';
 
+/** Rows the figures above the table already show. */
+const SHOWN_ABOVE = new Set([
+  'Status',
+  'Base model',
+  'Backend',
+  'Best val. accuracy',
+  'Final val. accuracy',
+  'Epochs done',
+  'Duration',
+]);
+
 /** One run reopened from its folder: why it ended, its curves, its settings, what to do next. */
 export function RunDetail() {
   const s = useStudio(
@@ -92,7 +103,11 @@ export function RunDetail() {
         </span>
       </div>
       <RunCurves epochs={epochs} />
-      <SettingsTable names={['Value']} rows={s.settings} label="Settings" />
+      <SettingsTable
+        names={['Value']}
+        rows={s.settings.filter((row) => !SHOWN_ABOVE.has(row.setting))}
+        label="Settings"
+      />
     </section>
   );
 }
