@@ -42,17 +42,21 @@ const stateText: Record<BackendState, string> = {
   'not-tried': 'Not tried',
 };
 
-function AttemptDetail(props: { attempt: BackendAttempt }) {
+/** One try; a failed try of a backend that loaded another way needs no fix, only a mention. */
+function AttemptDetail(props: { attempt: BackendAttempt; backendLoaded: boolean }) {
   const { attempt } = props;
+  const showFix = !attempt.ok && !props.backendLoaded && attempt.fix;
   return (
-    <div className={attempt.ok ? 'attempt ok' : 'attempt'}>
+    <div
+      className={attempt.ok ? 'attempt ok' : props.backendLoaded ? 'attempt superseded' : 'attempt'}
+    >
       <p>
         <span className="attempt-mark" aria-hidden="true">
           {attempt.ok ? '✓' : '✕'}
         </span>{' '}
         {attempt.detail}
       </p>
-      {!attempt.ok && attempt.fix ? (
+      {showFix ? (
         <p className="attempt-fix">
           <strong>How to fix: </strong>
           {attempt.fix}
@@ -84,9 +88,16 @@ export function BackendList(props: { report: BackendReport }) {
           </div>
           {row.attempts.length > 0 ? (
             <div className="backend-attempts">
-              {row.attempts.map((attempt, index) => (
-                <AttemptDetail key={index} attempt={attempt} />
-              ))}
+              {/* What loaded first, then the tries that did not. */}
+              {[...row.attempts]
+                .sort((a, b) => Number(b.ok) - Number(a.ok))
+                .map((attempt, index) => (
+                  <AttemptDetail
+                    key={index}
+                    attempt={attempt}
+                    backendLoaded={row.state === 'loaded'}
+                  />
+                ))}
             </div>
           ) : (
             <p className="backend-note muted">
