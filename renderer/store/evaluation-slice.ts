@@ -12,6 +12,8 @@ export interface FileMove {
   from: string;
   to: string;
   className: string;
+  /** A retrain started after this move, so it is part of a newer run. */
+  retrained?: boolean;
 }
 
 export type FolderEvaluationEntry = ResponseOf<'evaluation:list'>[number];

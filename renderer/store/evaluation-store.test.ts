@@ -155,6 +155,8 @@ describe('evaluation, preview and runs slices over the real web shell and worker
     const state = () => store.getState();
     await state().retrainRun(firstRunId);
     expect(state().activeTab).toBe('train');
+    // The exclusion is part of the new run: the Evaluate screen no longer asks to retrain.
+    expect(state().excludedHere).toEqual([]);
     const secondRunId = state().retrainedRunId!;
     expect(secondRunId).toBeTruthy();
     await until(store, (s) => s.currentRunId === secondRunId && s.runStatus === 'completed');

@@ -164,6 +164,9 @@ export const createRunsSlice: SliceCreator<RunsSlice> = (api) => (set, get) => (
         runStatus: get().runStatus === 'starting' ? 'running' : get().runStatus,
         retrainedRunId: started.runId,
         activeTab: 'train',
+        // The new run includes these changes: the Evaluate screen stops asking to retrain.
+        excludedHere: [],
+        moves: get().moves.map((move) => ({ ...move, retrained: true })),
       });
       void get().loadRuns();
     } catch (error) {

@@ -12,19 +12,20 @@ export function ChangesBanner(props: { runId: string }) {
       training: state.runStatus === 'running' || state.runStatus === 'starting',
     })),
   );
-  if (s.excluded === 0 && s.moves.length === 0) return null;
+  const moves = s.moves.filter((move) => !move.retrained);
+  if (s.excluded === 0 && moves.length === 0) return null;
   const parts = [
     s.excluded ? `${s.excluded} image${s.excluded === 1 ? '' : 's'} excluded` : '',
-    s.moves.length ? `${s.moves.length} moved to another class` : '',
+    moves.length ? `${moves.length} moved to another class` : '',
   ].filter(Boolean);
   return (
     <section className="changes-banner" aria-live="polite" data-testid="changes-banner">
       <div>
         <strong>You changed the dataset:</strong> {parts.join(', ')}.{' '}
         <span className="muted">Retrain to see whether the model gets better.</span>
-        {s.moves.length ? (
+        {moves.length ? (
           <ul className="moves-list">
-            {s.moves.map((move) => (
+            {moves.map((move) => (
               <li key={move.moveId}>
                 <span className="mono small" title={move.to}>
                   {move.to.split(/[\\/]/).slice(-2).join('/')}
