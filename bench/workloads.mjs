@@ -54,12 +54,6 @@ export async function bundle(root) {
     logLevel: 'warning',
     absWorkingDir: root,
   });
-  // The end-to-end run uses the studio's own CLI and worker bundles.
-  const built = spawnSync(process.execPath, [path.join(root, 'scripts/build-main.mjs')], {
-    cwd: root,
-    stdio: 'inherit',
-  });
-  if (built.status !== 0) throw new Error('node scripts/build-main.mjs failed');
   return Object.fromEntries(Object.keys(entries).map((k) => [k, path.join(outDir, `${k}.cjs`)]));
 }
 
@@ -330,6 +324,17 @@ export async function scanWorkloads(root, quick) {
     results.push({ files, dir, list: pick(samples.list), check: pick(samples.check) });
   }
   return results;
+}
+
+/** Builds the studio's CLI and worker bundles (dist/main) for the end-to-end run. */
+export function buildMain(root) {
+  const built = spawnSync(process.execPath, [path.join(root, 'scripts/build-main.mjs')], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  return built.status === 0
+    ? {}
+    : { error: `node scripts/build-main.mjs failed: ${firstLine(built.stderr)}` };
 }
 
 /** Workload 6: the CLI as a user runs it, with the worker's peak RSS followed in /proc. */

@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { buildRows, markdownTable, textTable } from '../bench/report.mjs';
 import {
+  buildMain,
   bundle,
   decodeWorkload,
   endToEnd,
@@ -63,7 +64,10 @@ const tfjs = await tfjsWorkloads(root, bundles, quick);
 const pytorch = await pytorchWorkloads(root, peer.python, quick);
 const decode = await decodeWorkload(root, bundles);
 const scan = await scanWorkloads(root, quick);
-const e2e = [await endToEnd(root, fixtures, 'auto')];
+const built = buildMain(root);
+const e2e = [
+  built.error ? { backend: 'auto', error: built.error } : await endToEnd(root, fixtures, 'auto'),
+];
 if (!quick && e2e[0].backend?.startsWith('tensorflow'))
   e2e.push(await endToEnd(root, fixtures, 'wasm'));
 
