@@ -257,6 +257,19 @@ export const requestSchemas = {
     request: z.object({ moveId: z.string().min(1) }).strict(),
     response: z.object({ restored: z.string() }),
   },
+  /**
+   * Whether an export may go to outDir before starting it: 'free' (new or empty folder),
+   * 'export' (an earlier export, replaced only when the user agrees), 'blocked' (a file, a
+   * folder of other files, a path through a file); `message` says which and what to do.
+   */
+  'exports:check-target': {
+    request: z.object({ outDir: z.string().min(1), zip: z.boolean().default(false) }).strict(),
+    response: z.object({
+      status: z.enum(['free', 'export', 'blocked']),
+      outDir: z.string(),
+      message: z.string().optional(),
+    }),
+  },
   'exports:run': {
     request: z
       .object({

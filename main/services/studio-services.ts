@@ -14,6 +14,7 @@ import { ThumbnailRegistry } from './datasets/thumbnails';
 import { createEvaluationHandlers } from './evaluation/evaluation-handlers';
 import { EvaluationService } from './evaluation/evaluation-service';
 import { exportRun } from './exports/export-run';
+import { describeExportTarget } from './exports/export-target';
 import { FileMoves } from './files/file-moves';
 import { createModelServices } from './models/model-handlers';
 import { resolveModel } from './models/model-store';
@@ -181,6 +182,7 @@ export function createStudioServices(options: StudioServicesOptions): StudioServ
       startTraining: (config) => startTraining(config),
       ...(options.revealInFolder ? { revealInFolder: options.revealInFolder } : {}),
     }),
+    'exports:check-target': async ({ outDir, zip }) => describeExportTarget(outDir, zip),
     'exports:run': async ({ runId, ...request }) =>
       exportRun(runs.dirOf(runId), request, {
         launchWorker: options.launchWorker,

@@ -19,6 +19,7 @@ export function connectBridge(api: StudioApi, store: StudioStore): Unsubscribe {
     api.subscribe('training:done', (event) => actions().onTrainingDone(event)),
     api.subscribe('training:done', (event) => actions().onRunFinished(event.summary)),
     api.subscribe('evaluation:progress', (event) => actions().onEvaluationProgress(event)),
+    api.subscribe('exports:progress', (event) => actions().onExportProgress(event)),
   ];
   return () => {
     for (const unsubscribe of subscriptions) unsubscribe();

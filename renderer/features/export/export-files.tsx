@@ -1,15 +1,13 @@
 import type { ExportResult } from '../../../shared/domain';
 import { formatBytes } from '../../components/format';
 
+/** The exported files with their sizes and checksums, as the manifest records them. */
 export function ExportFiles(props: { result: ExportResult }) {
   const { result } = props;
   const total = result.files.reduce((sum, file) => sum + file.bytes, 0);
   return (
-    <section className="card export-result" aria-labelledby="export-result-heading">
-      <h2 id="export-result-heading" className="section-title">
-        Exported to <span className="mono">{result.outDir}</span>
-      </h2>
-      <p className="muted">
+    <div className="export-files">
+      <p className="muted small">
         Labels: {result.labels.join(', ')} · {result.files.length} files · {formatBytes(total)}
       </p>
       <div className="table-wrap">
@@ -36,6 +34,6 @@ export function ExportFiles(props: { result: ExportResult }) {
           </tbody>
         </table>
       </div>
-    </section>
+    </div>
   );
 }

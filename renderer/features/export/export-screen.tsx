@@ -4,8 +4,11 @@ import { EmptyState } from '../../components/empty-state';
 import { PackageIcon } from '../../components/icons';
 import { PathForm } from '../../components/path-form';
 import { useStudio } from '../../store/store-context';
-import { ExportFiles } from './export-files';
+import './export.css';
+import { ExportProgressCard } from './export-progress';
+import { ExportSummary } from './export-summary';
 import { FormatPicker } from './format-picker';
+import { OverwriteDialog } from './overwrite-dialog';
 import { RunPicker } from './run-picker';
 
 export function ExportScreen() {
@@ -14,36 +17,46 @@ export function ExportScreen() {
       shell: state.shell,
       hasRuns: state.runs.some((run) => run.status === 'completed'),
       dir: state.exportDir,
-      overwrite: state.overwriteExport,
+      format: state.exportFormat,
+      zip: state.exportZip,
       status: state.exportStatus,
+      progress: state.exportProgress,
+      conflict: state.exportConflict,
       result: state.exportResult,
       error: state.exportError,
       setDir: state.setExportDir,
-      setOverwrite: state.setOverwriteExport,
+      setZip: state.setExportZip,
       choose: state.chooseExportDir,
       run: state.exportModel,
+      replace: state.confirmOverwrite,
+      keep: state.cancelOverwrite,
     })),
   );
+  const busy = s.status === 'loading';
+  const files =
+    s.format === 'onnx'
+      ? 'model.onnx and labels.json'
+      : 'model.json, its weights, metadata.json (Teachable Machine format) and labels.json';
   return (
     <>
       <header className="screen-header">
         <h1>Export</h1>
         <p>
-          Save the trained model as TensorFlow.js files, with its labels, to use in a web page or
-          app.
+          Save the trained model for use outside the studio. Every export is loaded back in its real
+          runtime and checked on the whole validation split before it is called finished.
         </p>
       </header>
       {s.hasRuns ? (
         <>
           <RunPicker />
-          <section className="card">
+          <section className="card export-options">
             <FormatPicker />
             <PathForm
               label="Export folder"
               placeholder="/path/to/exported-model"
               value={s.dir}
               submitLabel="Export"
-              busy={s.status === 'loading'}
+              busy={busy}
               onChange={s.setDir}
               onSubmit={() => void s.run()}
               extra={
@@ -53,15 +66,16 @@ export function ExportScreen() {
                   </button>
                 ) : null
               }
-              hint="The folder is created if needed. Its files: model.json, weights, and metadata.json with the labels."
+              hint={`The folder is created if needed. It will hold ${files}, a README with code to run the model, and export-manifest.json with the proof.`}
             />
             <label className="checkbox">
               <input
                 type="checkbox"
-                checked={s.overwrite}
-                onChange={(event) => s.setOverwrite(event.target.checked)}
+                checked={s.zip}
+                disabled={busy}
+                onChange={(event) => s.setZip(event.target.checked)}
               />
-              Replace the files if the folder already holds an export
+              Also make a ZIP of the export beside the folder
             </label>
           </section>
         </>
@@ -70,8 +84,10 @@ export function ExportScreen() {
           <p>Train a model on the Train tab first; every finished run can be exported here.</p>
         </EmptyState>
       )}
+      {busy && s.progress ? <ExportProgressCard progress={s.progress} /> : null}
       {s.error ? <Alert title="The export did not finish">{s.error}</Alert> : null}
-      {s.result ? <ExportFiles result={s.result} /> : null}
+      {s.result ? <ExportSummary result={s.result} /> : null}
+      <OverwriteDialog question={s.conflict} onReplace={() => void s.replace()} onCancel={s.keep} />
     </>
   );
 }

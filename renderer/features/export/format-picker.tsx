@@ -2,22 +2,31 @@ import { useShallow } from 'zustand/react/shallow';
 import { ExportFormat } from '../../../shared/domain';
 import { useStudio } from '../../store/store-context';
 
-const names: Record<string, string> = { tfjs: 'TensorFlow.js', onnx: 'ONNX' };
+const formats: Record<ExportFormat, { name: string; help: string }> = {
+  tfjs: {
+    name: 'TensorFlow.js',
+    help:
+      'model.json + weights with a Teachable Machine metadata.json: loads in web pages ' +
+      '(@tensorflow/tfjs, @teachablemachine/image, ml5) and Node.js.',
+  },
+  onnx: {
+    name: 'ONNX',
+    help: 'model.onnx (opset 13): runs in onnxruntime from Python, C#, C++, Java or JavaScript.',
+  },
+};
 
-/** The export formats the contract offers; hidden while there is only one. */
+/** Which format to export: TF.js or ONNX, each with what it is good for. */
 export function FormatPicker() {
   const { format, setFormat } = useStudio(
     useShallow((s) => ({ format: s.exportFormat, setFormat: s.setExportFormat })),
   );
-  const formats = ExportFormat.options;
-  if (formats.length < 2) return null;
   return (
     <div className="field">
       <span className="field-label" id="export-format-label">
         Format
       </span>
       <div className="segmented" role="radiogroup" aria-labelledby="export-format-label">
-        {formats.map((option) => (
+        {ExportFormat.options.map((option) => (
           <label key={option}>
             <input
               type="radio"
@@ -26,10 +35,11 @@ export function FormatPicker() {
               checked={format === option}
               onChange={() => setFormat(option)}
             />
-            {names[option] ?? option}
+            {formats[option].name}
           </label>
         ))}
       </div>
+      <p className="field-hint format-help">{formats[format].help}</p>
     </div>
   );
 }

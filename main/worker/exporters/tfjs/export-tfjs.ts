@@ -122,7 +122,7 @@ export function tfjsWriter(options: TfjsWriterOptions): ExportFormatWriter {
           withBackend(backend.name, async () => {
             model.dispose();
           }),
-        runtime: `@tensorflow/tfjs ${tf.version.tfjs} (${backend.name} backend), files loaded back from disk`,
+        runtime: `@tensorflow/tfjs ${tf.version.tfjs} (${backend.name} backend)`,
         versions: { 'proof-backend': backend.name, ...backend.versions },
       };
     },
