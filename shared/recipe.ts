@@ -9,18 +9,23 @@ import type { Augmentation, FreezePlan, TrainConfig } from './domain';
 /** Everything of a TrainConfig that is not about which data and which model. */
 export type TrainSettings = Omit<TrainConfig, 'datasetRoots' | 'model' | 'featureLayer' | 'name'>;
 
-const augmentationOff = { enabled: false, strength: 0.5 } as const;
-
-/** Augmentation the UI offers when the user switches it on (off by default: see below). */
-export const suggestedAugmentation: Augmentation = {
+/**
+ * Mild geometric and exposure augmentation, computed once per view and cached with a frozen
+ * base: a few views per image gave the frozen-base head 1-2 points of validation accuracy on
+ * the measured datasets for the cost of running the base a few more times per image.
+ */
+export const defaultAugmentation: Augmentation = {
   flip: { enabled: true, strength: 1 },
   rotation: { enabled: true, strength: 0.3 },
-  zoom: { enabled: true, strength: 0.3 },
+  zoom: { enabled: true, strength: 0.4 },
   exposure: { enabled: true, strength: 0.3 },
   noise: { enabled: false, strength: 0.2 },
   blur: { enabled: false, strength: 0.2 },
   viewsPerImage: 4,
 };
+
+/** What the UI proposes when the user switches an augmentation on (the recipe's own values). */
+export const suggestedAugmentation: Augmentation = defaultAugmentation;
 
 export const defaultFreezePlan: FreezePlan = { mode: 'feature-extractor', trainableLayers: [] };
 
@@ -42,17 +47,9 @@ export const defaultTrainSettings: TrainSettings = {
   optimizer: 'adam',
   momentum: 0.9,
   schedule: 'cosine',
-  labelSmoothing: 0.1,
+  labelSmoothing: 0,
   classWeights: 'balanced',
   earlyStopping: { enabled: true, patience: 10 },
   fineTune: { epochs: 5, learningRateFactor: 0.1 },
-  augmentation: {
-    flip: augmentationOff,
-    rotation: augmentationOff,
-    zoom: augmentationOff,
-    exposure: augmentationOff,
-    noise: augmentationOff,
-    blur: augmentationOff,
-    viewsPerImage: 1,
-  },
+  augmentation: defaultAugmentation,
 };
