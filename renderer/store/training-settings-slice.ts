@@ -2,7 +2,6 @@ import type { Augmentation, TrainConfig } from '../../shared/domain';
 import { defaultTrainSettings, suggestedAugmentation } from '../../shared/recipe';
 import type { SliceCreator } from './studio-state';
 import {
-  augmentNames,
   augmentationOn,
   paramsFromSettings,
   parseTrainParams,
@@ -31,17 +30,9 @@ export interface TrainingSettingsSlice {
   trainConfig(): TrainConfig | null;
 }
 
-/**
- * The form starts from the recipe (shared/recipe.ts, the CLI's defaults too) with augmentation
- * off; strengths start at the recipe's suggestion so switching an option on gives a sensible
- * amount right away.
- */
+/** The recipe's augmentation (shared/recipe.ts, the CLI's defaults too), as a fresh copy. */
 function initialAugmentation(): Augmentation {
-  const start = { ...defaultTrainSettings.augmentation };
-  for (const name of augmentNames) {
-    start[name] = { enabled: start[name].enabled, strength: suggestedAugmentation[name].strength };
-  }
-  return start;
+  return { ...defaultTrainSettings.augmentation };
 }
 
 export const createTrainingSettingsSlice: SliceCreator<TrainingSettingsSlice> =
@@ -99,6 +90,7 @@ export const createTrainingSettingsSlice: SliceCreator<TrainingSettingsSlice> =
       return {
         datasetRoots: state.datasetRoots,
         model: state.modelRef,
+        ...(state.featureLayerChoice ? { featureLayer: state.featureLayerChoice } : {}),
         freeze: state.freezePlan(),
         ...settings,
       };

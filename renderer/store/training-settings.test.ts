@@ -78,9 +78,19 @@ describe('Train form settings', () => {
   });
 
   it('says whether any augmentation is on', () => {
-    const off = defaultTrainSettings.augmentation;
-    expect(augmentationOn(off)).toBe(false);
-    expect(augmentationOn({ ...off, blur: { enabled: true, strength: 0.2 } })).toBe(true);
+    const recipe = defaultTrainSettings.augmentation;
+    const off = { enabled: false, strength: 0.5 };
+    const none = {
+      ...recipe,
+      flip: off,
+      rotation: off,
+      zoom: off,
+      exposure: off,
+      noise: off,
+      blur: off,
+    };
+    expect(augmentationOn(none)).toBe(false);
+    expect(augmentationOn({ ...none, blur: { enabled: true, strength: 0.2 } })).toBe(true);
   });
 });
 

@@ -43,7 +43,7 @@ export function RunControls(props: { formId: string }) {
 
   return (
     <div className="run-controls-wrap">
-      <div className="run-controls" role="toolbar" aria-label="Run controls">
+      <div className="run-controls" role="group" aria-label="Run controls">
         <button
           type="submit"
           form={props.formId}
