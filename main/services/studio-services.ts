@@ -6,7 +6,6 @@
 import path from 'node:path';
 import type { EventSink, RequestHandlers } from '../../shared/contract';
 import type { TrainConfig } from '../../shared/domain';
-import type { TrainJob } from '../../shared/worker-protocol';
 import { datasetId } from './datasets/dataset-id';
 import { ExclusionStore } from './datasets/exclusion-store';
 import { scanDataset } from './datasets/scan-dataset';
@@ -17,11 +16,11 @@ import { exportRun } from './exports/export-run';
 import { describeExportTarget } from './exports/export-target';
 import { FileMoves } from './files/file-moves';
 import { createModelServices } from './models/model-handlers';
-import { resolveModel } from './models/model-store';
 import type { StudioPaths } from './paths';
 import { runDatasetOf } from './runs/run-dataset';
 import { RunStore } from './runs/run-store';
-import { ServiceError } from './service-error';
+import { createTrainingControlHandlers } from './training/control-handlers';
+import { jobFor, resolveTraining } from './training/resolve-job';
 import { TrainingSupervisor } from './training/training-supervisor';
 import type { WorkerLauncher } from './training/worker-launcher';
 
@@ -48,10 +47,6 @@ export interface StudioServices {
   ): Promise<{ runId: string; dir: string }>;
 }
 
-function notYet(what: string): never {
-  throw new ServiceError('failed', `${what} is not available in this version yet.`);
-}
-
 export function createStudioServices(options: StudioServicesOptions): StudioServices {
   const { paths, emit } = options;
   const thumbnails = new ThumbnailRegistry();
@@ -70,70 +65,29 @@ export function createStudioServices(options: StudioServicesOptions): StudioServ
 
   const models = createModelServices({ paths, emit, launchWorker: options.launchWorker });
 
+  const jobDeps = {
+    modelsDirs: paths.modelsDirs,
+    cacheDir: paths.cacheDir,
+    exclusionsOf,
+    checkPlan: models.checkPlan,
+  };
+
   async function startTraining(
     config: TrainConfig,
     options: { runDir?: string } = {},
   ): Promise<{ runId: string; dir: string }> {
-    const model = await resolveModel(config.model, paths.modelsDirs);
-    // The freeze plan is checked against the base and saved, normalised, with the run.
-    config = {
-      ...config,
-      freeze: await models.checkPlan(
-        model,
-        config.featureLayer ?? model.featureLayer,
-        config.freeze,
-      ),
-    };
-    const scanned = await scanDataset(config.datasetRoots, {
-      valRatio: config.validationSplit,
-      seed: config.seed,
-      exclusions: await exclusionsOf(config.datasetRoots),
-    });
-    if (!scanned.summary.trainable) {
-      throw new ServiceError(
-        'invalid-request',
-        'This dataset cannot be trained: it needs at least two classes with usable images. ' +
-          'Add a folder with one sub-folder per class.',
-      );
-    }
-    const labels = scanned.summary.classes.filter((c) => c.count > 0).map((c) => c.name);
-    const labelIndex = new Map(labels.map((name, index) => [name, index]));
-    const toItem = (file: { path: string; className: string }) => ({
-      path: file.path,
-      label: labelIndex.get(file.className) ?? -1,
-    });
-    const usable = scanned.files.filter((file) => labelIndex.has(file.className));
-    const train = usable.filter((file) => file.split === 'train').map(toItem);
-    const val = usable.filter((file) => file.split === 'val').map(toItem);
-    if (train.length === 0 || val.length === 0) {
-      throw new ServiceError(
-        'invalid-request',
-        `The dataset has ${train.length} training and ${val.length} validation images; both must be non-empty.`,
-      );
-    }
-    const featureLayer = config.featureLayer ?? model.featureLayer;
-    const run = await runs.create(config, {
-      baseModel: model.name,
-      labels,
+    const resolved = await resolveTraining(config, jobDeps);
+    const run = await runs.create(resolved.config, {
+      baseModel: resolved.model.name,
+      labels: resolved.labels,
       ...(options.runDir ? { dir: options.runDir } : {}),
-      dataset: runDatasetOf(datasetId(config.datasetRoots), scanned.summary, labels),
+      dataset: runDatasetOf(
+        datasetId(config.datasetRoots),
+        resolved.scanned.summary,
+        resolved.labels,
+      ),
     });
-    const job: TrainJob = {
-      runId: run.id,
-      runDir: run.dir,
-      config,
-      modelDir: model.dir,
-      nestedBase: model.nestedBase,
-      featureLayer,
-      inputSize: model.inputSize,
-      preprocessing: model.preprocessing,
-      labels,
-      train,
-      val,
-      freeze: config.freeze,
-      baseModelName: model.name,
-    };
-    supervisor.start(job);
+    supervisor.start(jobFor(run, resolved, { cacheDir: paths.cacheDir }));
     return { runId: run.id, dir: run.dir };
   }
 
@@ -165,12 +119,7 @@ export function createStudioServices(options: StudioServicesOptions): StudioServ
     ...models.handlers,
     'training:start': async (config) => startTraining(config),
     'training:cancel': async ({ runId }) => ({ cancelled: supervisor.cancel(runId) }),
-    // Issue 7 (training controls) implements these in the supervisor and worker.
-    'training:pause': async () => notYet('Pausing'),
-    'training:resume': async () => notYet('Resuming'),
-    'training:extend': async () => notYet('Extending a run'),
-    'training:lr-find': async () => notYet('The learning-rate finder'),
-    'training:augment-preview': async () => notYet('Augmentation preview'),
+    ...createTrainingControlHandlers({ ...jobDeps, runs, supervisor, thumbnails }),
     'runs:list': async () => runs.list(),
     'runs:get': async ({ runId }) => runs.get(runId),
     ...createEvaluationHandlers({

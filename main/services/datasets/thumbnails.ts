@@ -25,6 +25,11 @@ export class ThumbnailRegistry {
     return id;
   }
 
+  /** The file behind an id this registry issued (for services that read the image itself). */
+  pathOf(id: string): string | undefined {
+    return this.has(id) ? this.pathsById.get(id) : undefined;
+  }
+
   /** Whether this registry issued the id (transports may check before rendering). */
   has(id: unknown): boolean {
     return typeof id === 'string' && ID_PATTERN.test(id) && this.pathsById.has(id);

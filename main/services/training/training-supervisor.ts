@@ -1,6 +1,6 @@
 import type { EventSink } from '../../../shared/contract';
 import type { BackendChoice, BackendReport, RunStatus, RunSummary } from '../../../shared/domain';
-import { WorkerMessage, type TrainJob } from '../../../shared/worker-protocol';
+import { WorkerMessage, type LrFindResult, type TrainJob } from '../../../shared/worker-protocol';
 import type { RunStore } from '../runs/run-store';
 import { ServiceError } from '../service-error';
 import type { WorkerExit, WorkerHandle, WorkerLauncher } from './worker-launcher';
@@ -17,6 +17,8 @@ export interface TrainingSupervisorOptions {
   exitGraceMs?: number;
   /** How long a backend diagnosis may take. */
   doctorTimeoutMs?: number;
+  /** How long the worker may take to answer pause/resume/extend. */
+  controlTimeoutMs?: number;
 }
 
 interface ActiveRun {
@@ -30,6 +32,14 @@ interface ActiveRun {
   lastError?: string;
   timers: NodeJS.Timeout[];
   ended: Promise<void>;
+  /** Answers awaited from the worker for pause/resume/extend, in order. */
+  controlAnswers: Array<(answer: ControlAnswer | undefined) => void>;
+}
+
+/** The worker's state after a pause, resume or extend command. */
+export interface ControlAnswer {
+  paused: boolean;
+  epochsPlanned: number;
 }
 
 /** Starts one worker process per training job, relays its events, records how it ended. */
@@ -44,6 +54,7 @@ export class TrainingSupervisor {
       cancelGraceMs: 10_000,
       exitGraceMs: 5_000,
       doctorTimeoutMs: 120_000,
+      controlTimeoutMs: 15_000,
       ...options,
     };
   }
@@ -79,12 +90,14 @@ export class TrainingSupervisor {
       stopping: false,
       timers: [],
       ended: new Promise<void>((resolve) => (markEnded = resolve)),
+      controlAnswers: [],
     };
     this.active.set(job.runId, run);
     handle.onMessage((raw) => this.onWorkerMessage(run, raw));
     handle.onExit((exit) => {
       void this.onWorkerExit(run, exit).finally(() => {
         run.timers.forEach(clearTimeout);
+        run.controlAnswers.splice(0).forEach((answer) => answer(undefined));
         this.active.delete(run.runId);
         markEnded();
       });
@@ -104,6 +117,95 @@ export class TrainingSupervisor {
       this.status(runId, 'running', 'cancelling', { message: 'Stopping after the current batch' });
     }
     return true;
+  }
+
+  /** Whether a run's worker is still training (it can be paused, resumed or extended). */
+  isActive(runId: string): boolean {
+    const run = this.active.get(runId);
+    return Boolean(run && !run.reportedEnd && !run.cancelRequested);
+  }
+
+  /** Sends a control command and waits for the worker's state (undefined if it is gone). */
+  private control(
+    runId: string,
+    command: { type: 'pause' } | { type: 'resume' } | { type: 'extend'; epochs: number },
+  ): Promise<ControlAnswer | undefined> {
+    const run = this.active.get(runId);
+    if (!run || run.reportedEnd || run.cancelRequested) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        const index = run.controlAnswers.indexOf(answer);
+        if (index >= 0) run.controlAnswers.splice(index, 1);
+        resolve(undefined);
+      }, this.options.controlTimeoutMs);
+      const answer = (value: ControlAnswer | undefined): void => {
+        clearTimeout(timer);
+        resolve(value);
+      };
+      run.controlAnswers.push(answer);
+      run.handle.send(command);
+    });
+  }
+
+  /** Pauses a run before its next batch; true when the run is now paused. */
+  async pause(runId: string): Promise<boolean> {
+    const answer = await this.control(runId, { type: 'pause' });
+    if (answer?.paused) {
+      this.status(runId, 'running', 'paused', { message: 'Paused; resume to go on training' });
+    }
+    return Boolean(answer?.paused);
+  }
+
+  /** Resumes a paused run; true when it runs again. */
+  async resume(runId: string): Promise<boolean> {
+    const answer = await this.control(runId, { type: 'resume' });
+    if (answer && !answer.paused) {
+      this.status(runId, 'running', 'resumed', { message: 'Training resumed' });
+    }
+    return Boolean(answer && !answer.paused);
+  }
+
+  /** Adds epochs to a running run; the epochs it will have in all, or undefined if not running. */
+  async extend(runId: string, epochs: number): Promise<number | undefined> {
+    const answer = await this.control(runId, { type: 'extend', epochs });
+    return answer?.epochsPlanned;
+  }
+
+  /**
+   * Runs fastai's learning-rate finder in a short-lived worker on `job` (whose run folder is
+   * only a scratch folder for its log) and returns the curve and the suggestion.
+   */
+  async findLearningRate(job: TrainJob): Promise<LrFindResult> {
+    const handle = this.options.launchWorker({ env: this.options.env ?? process.env });
+    return new Promise<LrFindResult>((resolve, reject) => {
+      let settled = false;
+      const settle = (action: () => void): void => {
+        if (settled) return;
+        settled = true;
+        action();
+        setTimeout(() => handle.kill(), this.options.exitGraceMs).unref();
+      };
+      handle.onMessage((raw) => {
+        const parsed = WorkerMessage.safeParse(raw);
+        if (!parsed.success) return;
+        const message = parsed.data;
+        if (message.type === 'lr-find') settle(() => resolve(message.result));
+        if (message.type === 'error') {
+          settle(() => reject(new ServiceError('failed', message.message)));
+        }
+      });
+      handle.onExit((exit) =>
+        settle(() =>
+          reject(
+            new ServiceError(
+              'failed',
+              `The learning-rate finder's worker ${exit.reason ?? 'exited'} before answering.`,
+            ),
+          ),
+        ),
+      );
+      handle.send({ type: 'lr-find', job });
+    });
   }
 
   /** Resolves when the run ends (any status) and its worker is gone. */
@@ -199,6 +301,12 @@ export class TrainingSupervisor {
         break;
       case 'error':
         run.lastError = message.message;
+        break;
+      case 'control':
+        run.controlAnswers.shift()?.({
+          paused: message.paused,
+          epochsPlanned: message.epochsPlanned,
+        });
         break;
       case 'done':
         run.reportedEnd = true;
