@@ -20,6 +20,7 @@ export function connectBridge(api: StudioApi, store: StudioStore): Unsubscribe {
     api.subscribe('training:done', (event) => actions().onRunFinished(event.summary)),
     api.subscribe('evaluation:progress', (event) => actions().onEvaluationProgress(event)),
     api.subscribe('exports:progress', (event) => actions().onExportProgress(event)),
+    api.subscribe('models:download-progress', (event) => actions().onDownloadProgress(event)),
   ];
   return () => {
     for (const unsubscribe of subscriptions) unsubscribe();

@@ -3,13 +3,15 @@ import { useShallow } from 'zustand/react/shallow';
 import type { CatalogItem } from '../../../shared/domain';
 import { Alert } from '../../components/alert';
 import { formatBytes } from '../../components/format';
+import { ProgressBar } from '../../components/progress-bar';
+import type { DownloadState } from '../../store/model-slice';
 import { useStudio } from '../../store/store-context';
 
 function isSelected(item: CatalogItem, ref: unknown): boolean {
   return typeof ref === 'object' && ref !== null && 'catalogId' in ref && ref.catalogId === item.id;
 }
 
-/** The zoo, with the models present on this machine first and selectable. */
+/** The zoo: models on this machine first and selectable, the others one click from download. */
 export function CatalogPicker() {
   const s = useStudio(
     useShallow((state) => ({
@@ -17,15 +19,15 @@ export function CatalogPicker() {
       status: state.catalogStatus,
       error: state.catalogError,
       modelRef: state.modelRef,
-      modelsDirs: state.appInfo?.modelsDirs ?? [],
-      select: state.selectCatalogModel,
+      downloads: state.downloads,
     })),
   );
   const [showAll, setShowAll] = useState(false);
   const local = s.catalog.filter((item) => item.localDir);
   const elsewhere = s.catalog.filter((item) => !item.localDir);
-  const modelsDir = s.modelsDirs[0] ?? 'the models folder';
-  const shown = showAll || local.length === 0 ? [...local, ...elsewhere] : local;
+  // A model being downloaded (or that failed) stays in view.
+  const busy = elsewhere.filter((item) => s.downloads[item.id]);
+  const shown = showAll || local.length === 0 ? [...local, ...elsewhere] : [...local, ...busy];
   return (
     <section aria-labelledby="catalog-heading">
       <h2 id="catalog-heading" className="section-title">
@@ -34,36 +36,16 @@ export function CatalogPicker() {
       {s.error ? <Alert title="The model list could not be loaded">{s.error}</Alert> : null}
       {s.status === 'loading' ? <p className="muted">Looking for models…</p> : null}
       <div className="catalog" role="radiogroup" aria-label="Base models">
-        {shown.map((item) => {
-          const isLocal = Boolean(item.localDir);
-          const selected = isSelected(item, s.modelRef);
-          return (
-            <button
-              key={item.id}
-              type="button"
-              role="radio"
-              aria-checked={selected}
-              className={selected ? 'catalog-item selected' : 'catalog-item'}
-              disabled={!isLocal}
-              onClick={() => void s.select(item.id)}
-              title={
-                isLocal
-                  ? item.localDir
-                  : `Not on this machine: put it in ${modelsDir}/${item.localDirNames[0]}`
-              }
-            >
-              <span className="catalog-name">{item.name}</span>
-              <span className="catalog-meta">
-                {formatBytes(item.sizeBytes)} · {item.inputSize}×{item.inputSize} input
-              </span>
-              <span className={isLocal ? 'badge ok' : 'badge'}>
-                {isLocal ? 'On this machine' : 'Not downloaded'}
-              </span>
-            </button>
-          );
-        })}
+        {shown.map((item) => (
+          <CatalogCard
+            key={item.id}
+            item={item}
+            selected={isSelected(item, s.modelRef)}
+            download={s.downloads[item.id]}
+          />
+        ))}
       </div>
-      {elsewhere.length > 0 && local.length > 0 ? (
+      {elsewhere.length > busy.length && local.length > 0 ? (
         <button
           type="button"
           className="btn link catalog-more"
@@ -72,15 +54,82 @@ export function CatalogPicker() {
         >
           {showAll
             ? 'Show only the models on this machine'
-            : `Show ${elsewhere.length} more models (not on this machine)`}
+            : `Show ${elsewhere.length - busy.length} more models you can download`}
         </button>
       ) : null}
-      {showAll || local.length === 0 ? (
-        <p className="field-hint">
-          To use another model, download its folder (model.json and weights) into{' '}
-          <code>{modelsDir}</code>.
+    </section>
+  );
+}
+
+function CatalogCard(props: { item: CatalogItem; selected: boolean; download?: DownloadState }) {
+  const { item, selected, download } = props;
+  const actions = useStudio(
+    useShallow((state) => ({
+      select: state.selectCatalogModel,
+      start: state.downloadModel,
+      cancel: state.cancelDownload,
+    })),
+  );
+  const isLocal = Boolean(item.localDir);
+  const running = download && (download.phase === 'downloading' || download.phase === 'verifying');
+  const fraction =
+    download?.totalBytes && download.totalBytes > 0
+      ? download.receivedBytes / download.totalBytes
+      : null;
+  return (
+    <div className={selected ? 'catalog-item-wrap selected' : 'catalog-item-wrap'}>
+      <button
+        type="button"
+        role="radio"
+        aria-checked={selected}
+        className="catalog-item"
+        disabled={!isLocal}
+        onClick={() => void actions.select(item.id)}
+        title={isLocal ? item.localDir : `${item.name} is not on this machine yet: download it.`}
+      >
+        <span className="catalog-name">{item.name}</span>
+        <span className="catalog-meta">
+          {formatBytes(item.sizeBytes)} · {item.inputSize}×{item.inputSize} input ·{' '}
+          {item.featureLayer}
+        </span>
+      </button>
+      <div className="catalog-actions">
+        {isLocal ? (
+          <span className={item.downloaded ? 'badge cached' : 'badge ok'}>
+            {item.downloaded ? 'Downloaded' : 'On this machine'}
+          </span>
+        ) : running ? (
+          <>
+            <ProgressBar label={`Downloading ${item.name}`} value={fraction} />
+            <span className="muted small" aria-live="polite">
+              {download.phase === 'verifying'
+                ? 'Checking…'
+                : `${formatBytes(download.receivedBytes)}${download.totalBytes ? ` of ${formatBytes(download.totalBytes)}` : ''}`}
+            </span>
+            <button
+              type="button"
+              className="btn small"
+              onClick={() => void actions.cancel(item.id)}
+            >
+              Cancel
+            </button>
+          </>
+        ) : (
+          <button
+            type="button"
+            className="btn small"
+            onClick={() => void actions.start(item.id)}
+            aria-label={`Download ${item.name} (${formatBytes(item.sizeBytes)})`}
+          >
+            {download ? 'Try again' : `Download · ${formatBytes(item.sizeBytes)}`}
+          </button>
+        )}
+      </div>
+      {download && !running && download.message ? (
+        <p className="catalog-error" role="alert">
+          {download.message}
         </p>
       ) : null}
-    </section>
+    </div>
   );
 }

@@ -1,12 +1,17 @@
 import { useShallow } from 'zustand/react/shallow';
+import type { ModelInfo } from '../../../shared/domain';
 import { Alert } from '../../components/alert';
 import { EmptyState } from '../../components/empty-state';
 import { LayersIcon } from '../../components/icons';
-import { PathForm } from '../../components/path-form';
 import { useStudio } from '../../store/store-context';
 import { CatalogPicker } from './catalog-picker';
-import { LayerTable } from './layer-table';
+import { FeatureLayerPicker } from './feature-layer-picker';
+import { ModelSource } from './model-source';
 import { ModelSummary } from './model-summary';
+import { NetworkDiagram } from './network-diagram';
+import { PlanPanel } from './plan-panel';
+import { usePlanEstimate } from './use-plan-estimate';
+import './model.css';
 
 export function ModelScreen() {
   const s = useStudio(
@@ -14,9 +19,6 @@ export function ModelScreen() {
       modelInfo: state.modelInfo,
       inspectStatus: state.inspectStatus,
       modelError: state.modelError,
-      pathInput: state.modelPathInput,
-      setPathInput: state.setModelPathInput,
-      submitPath: state.submitModelPath,
     })),
   );
   return (
@@ -25,22 +27,11 @@ export function ModelScreen() {
         <h1>Base model</h1>
         <p>
           A network pretrained on millions of photos. Its features are reused; a small new head
-          learns your classes.
+          learns your classes. Choose which blocks of the base keep learning.
         </p>
       </header>
       <CatalogPicker />
-      <section className="card">
-        <PathForm
-          label="Or use a model folder"
-          placeholder="/path/to/model (folder with model.json)"
-          value={s.pathInput}
-          submitLabel="Use folder"
-          busy={s.inspectStatus === 'loading'}
-          onChange={s.setPathInput}
-          onSubmit={() => void s.submitPath()}
-          hint="A TensorFlow.js layers model, e.g. a Teachable Machine export."
-        />
-      </section>
+      <ModelSource />
       {s.modelError ? <Alert title="That model could not be opened">{s.modelError}</Alert> : null}
       {s.inspectStatus === 'loading' ? (
         <p className="muted" role="status">
@@ -48,10 +39,7 @@ export function ModelScreen() {
         </p>
       ) : null}
       {s.modelInfo ? (
-        <>
-          <ModelSummary info={s.modelInfo} />
-          <LayerTable layers={s.modelInfo.layers} />
-        </>
+        <ModelDetails info={s.modelInfo} />
       ) : s.inspectStatus !== 'loading' ? (
         <EmptyState icon={<LayersIcon />} title="No base model chosen yet">
           <p>
@@ -60,6 +48,25 @@ export function ModelScreen() {
           </p>
         </EmptyState>
       ) : null}
+    </>
+  );
+}
+
+function ModelDetails(props: { info: ModelInfo }) {
+  const estimate = usePlanEstimate(props.info);
+  return (
+    <>
+      <ModelSummary info={props.info} />
+      <FeatureLayerPicker info={props.info} />
+      <div className="model-layout">
+        <NetworkDiagram
+          info={props.info}
+          diagram={estimate.diagram}
+          head={estimate.head}
+          classes={estimate.headConfig.classes}
+        />
+        <PlanPanel info={props.info} estimate={estimate} />
+      </div>
     </>
   );
 }
