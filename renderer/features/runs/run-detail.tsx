@@ -27,6 +27,7 @@ export function RunDetail() {
       setCurrent: state.setCurrentRun,
       go: state.setActiveTab,
       retrain: state.retrainRun,
+      showModel: state.showRunModel,
       training: state.runStatus === 'running' || state.runStatus === 'starting',
     })),
   );
@@ -97,6 +98,14 @@ export function RunDetail() {
           onClick={() => void s.retrain(summary.id)}
         >
           Retrain with these settings
+        </button>
+        <button
+          type="button"
+          className="btn"
+          disabled={!s.run.config}
+          onClick={() => s.run?.config && void s.showModel(s.run.config)}
+        >
+          Show its freeze plan
         </button>
         <span className="muted small mono run-dir" title={summary.dir}>
           {summary.dir}
