@@ -6,9 +6,11 @@ import { runDoctorCommand } from './commands/doctor';
 import { runEvalCommand } from './commands/eval';
 import { runExportCommand } from './commands/export';
 import { runLayersCommand } from './commands/layers';
+import { runLrFindCommand } from './commands/lr-find';
 import { runModelsCommand } from './commands/models';
 import { runScanCommand } from './commands/scan';
 import { runTrainCommand } from './commands/train';
+import { trainFlagsUsage } from './commands/train-options';
 import { CliUsageError } from './parse-args';
 
 const usage = `Transfer Studio — train image classifiers by transfer learning.
@@ -21,9 +23,12 @@ Usage:
   transfer-studio layers <model> [--json] [--blocks] [--feature-layer NAME]
                                                    blocks and layers of a base model (catalog id or
                                                    folder): params, MACs, BatchNorm flags
-  transfer-studio train <dir>... --model <model> --epochs N --out <runDir> [options] [--json]
-      --learning-rate X (0.001)  --batch-size N (32)  --val-split X (0.2)  --dropout X (0.2)
-      --seed N (42)  --backend auto|tensorflow-gpu|tensorflow|wasm|cpu  --name TEXT
+  transfer-studio train <dir>... [--out <runDir>] [options] [--json]
+${trainFlagsUsage}
+      while training in a terminal: p pauses, r resumes, +N adds N epochs, c cancels
+  transfer-studio lr-find <dir>... [options] [--json]
+                                                   learning-rate finder: loss against learning
+                                                   rate and a suggestion (same options as train)
   transfer-studio eval <runDir> <dir>... [--top N] [--save] [--json]
                                                    evaluate a trained run on other labelled folders
   transfer-studio export <runDir> --format tfjs|onnx --out <dir> [--zip] [--force] [--json]
@@ -43,6 +48,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   models: runModelsCommand,
   layers: runLayersCommand,
   train: runTrainCommand,
+  'lr-find': runLrFindCommand,
   export: runExportCommand,
   eval: runEvalCommand,
 };

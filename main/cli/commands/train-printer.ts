@@ -3,7 +3,7 @@ import type { BatchMetrics, EpochMetrics, RunSummary } from '../../../shared/dom
 import { printJson } from '../cli-context';
 
 /** Turns training events into terminal lines (or JSON lines with --json). */
-export function createTrainPrinter(options: { json: boolean; epochs: number }) {
+export function createTrainPrinter(options: { json: boolean; planned: { epochs: number } }) {
   const out = process.stdout;
   const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
   return {
@@ -28,12 +28,12 @@ export function createTrainPrinter(options: { json: boolean; epochs: number }) {
       } else if (event === 'training:progress') {
         const { batch } = payload as { batch: BatchMetrics };
         out.write(
-          `  epoch ${batch.epoch}/${options.epochs} batch ${batch.batch + 1}/${batch.batches} loss ${batch.loss.toFixed(4)}\n`,
+          `  epoch ${batch.epoch}/${options.planned.epochs} batch ${batch.batch}/${batch.batches} loss ${batch.loss.toFixed(4)}\n`,
         );
       } else if (event === 'training:epoch') {
         const { metrics } = payload as { metrics: EpochMetrics };
         out.write(
-          `epoch ${metrics.epoch}/${options.epochs}: loss ${metrics.trainLoss.toFixed(4)} acc ${percent(metrics.trainAccuracy)}` +
+          `epoch ${metrics.epoch}/${Math.max(metrics.epoch, options.planned.epochs)}: loss ${metrics.trainLoss.toFixed(4)} acc ${percent(metrics.trainAccuracy)}` +
             ` | val loss ${metrics.valLoss.toFixed(4)} val acc ${percent(metrics.valAccuracy)}` +
             ` | ${metrics.imagesPerSecond.toFixed(0)} images/s, ETA ${(metrics.etaMs / 1000).toFixed(0)} s\n`,
         );

@@ -1,47 +1,48 @@
 import path from 'node:path';
-import { defaultCatalogId } from '../../../shared/catalog';
-import { describeIssues, type EventName } from '../../../shared/contract';
-import { TrainConfig, type RunSummary, type TrainConfigInput } from '../../../shared/domain';
-import { createCliContext, printJson } from '../cli-context';
-import { CliUsageError, numberFlag, parseCommandArgs } from '../parse-args';
-import { modelRefFromArg } from './model-ref';
+import { createInterface } from 'node:readline';
+import type { EventName } from '../../../shared/contract';
+import type { RunSummary } from '../../../shared/domain';
+import { createCliContext, printJson, type CliContext } from '../cli-context';
+import { parseCommandArgs } from '../parse-args';
 import { createTrainPrinter } from './train-printer';
+import { trainConfigFromFlags, trainFlags } from './train-options';
+
+/**
+ * While a run trains in a terminal, lines typed on stdin control it: "p" pauses, "r" resumes,
+ * "+N" adds N epochs, "c" cancels (as Ctrl-C does).
+ */
+function readControls(ctx: CliContext, runId: string, planned: { epochs: number }): () => void {
+  if (!process.stdin.isTTY) return () => {};
+  const lines = createInterface({ input: process.stdin });
+  process.stderr.write('Controls: p + Enter pauses, r resumes, +N adds N epochs, c cancels.\n');
+  lines.on('line', (line) => {
+    const text = line.trim();
+    const { supervisor } = ctx.services;
+    if (text === 'p') void supervisor.pause(runId);
+    else if (text === 'r') void supervisor.resume(runId);
+    else if (text === 'c') supervisor.cancel(runId);
+    else if (/^\+\d+$/.test(text)) {
+      void supervisor.extend(runId, Number(text.slice(1))).then((epochs) => {
+        if (epochs !== undefined) {
+          planned.epochs = epochs;
+          process.stderr.write(`The run now trains ${epochs} epochs in all.\n`);
+        }
+      });
+    }
+  });
+  return () => lines.close();
+}
 
 export async function runTrainCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
-    json: { type: 'boolean', default: false },
-    model: { type: 'string', default: defaultCatalogId },
-    'feature-layer': { type: 'string' },
-    epochs: { type: 'string' },
-    'learning-rate': { type: 'string' },
-    'batch-size': { type: 'string' },
-    'val-split': { type: 'string' },
-    dropout: { type: 'string' },
-    seed: { type: 'string' },
-    backend: { type: 'string', default: 'auto' },
-    name: { type: 'string' },
+    ...trainFlags,
     out: { type: 'string' },
   });
-  if (positionals.length === 0) throw new CliUsageError('train needs at least one dataset folder.');
-  const input: TrainConfigInput = {
-    datasetRoots: positionals.map((dir) => path.resolve(dir)),
-    model: modelRefFromArg(values.model ?? defaultCatalogId),
-    freeze: { mode: 'feature-extractor', trainableLayers: [] },
-    epochs: numberFlag(values.epochs, 'epochs', 10),
-    learningRate: numberFlag(values['learning-rate'], 'learning-rate', 0.001),
-    batchSize: numberFlag(values['batch-size'], 'batch-size', 32),
-    validationSplit: numberFlag(values['val-split'], 'val-split', 0.2),
-    dropout: numberFlag(values.dropout, 'dropout', 0.2),
-    seed: numberFlag(values.seed, 'seed', 42),
-    backend: values.backend as TrainConfigInput['backend'],
-    ...(values['feature-layer'] ? { featureLayer: values['feature-layer'] } : {}),
-    ...(values.name ? { name: values.name } : {}),
-  };
-  const parsed = TrainConfig.safeParse(input);
-  if (!parsed.success) throw new CliUsageError(describeIssues(parsed.error).join('\n'));
-
   const ctx = createCliContext();
-  const printer = createTrainPrinter({ json: values.json ?? false, epochs: parsed.data.epochs });
+  const config = await trainConfigFromFlags(ctx, values, positionals);
+  const unfreezes = config.freeze.mode === 'custom' && config.freeze.trainableLayers.length > 0;
+  const planned = { epochs: config.epochs + (unfreezes ? config.fineTune.epochs : 0) };
+  const printer = createTrainPrinter({ json: values.json ?? false, planned });
   const current: { runId?: string } = {};
   let finished: RunSummary | undefined;
   ctx.onEvent((event: EventName, payload: unknown) => {
@@ -53,8 +54,9 @@ export async function runTrainCommand(args: string[]): Promise<number> {
     printer.onEvent(event, payload);
   });
   const started = wallClock();
+  if (values.json) printJson({ type: 'config', ...config });
   const run = await ctx.services.startTraining(
-    parsed.data,
+    config,
     values.out ? { runDir: path.resolve(values.out) } : {},
   );
   current.runId = run.runId;
@@ -63,7 +65,9 @@ export async function runTrainCommand(args: string[]): Promise<number> {
     ctx.services.supervisor.cancel(run.runId);
   };
   process.once('SIGINT', stop);
+  const stopControls = readControls(ctx, run.runId, planned);
   await ctx.services.supervisor.waitFor(run.runId);
+  stopControls();
   process.off('SIGINT', stop);
   const summary = finished ?? (await ctx.services.runs.get(run.runId)).summary;
   const wallSeconds = (wallClock() - started) / 1000;
