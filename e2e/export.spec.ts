@@ -2,8 +2,9 @@
  * Export from the UI, then use the export the way a web developer would: train MobileNet v1 0.25
  * on ants vs bees, export TF.js (with its ZIP) and watch the proof run, answer the overwrite
  * question both ways, export ONNX; then open a separate page in the same Chromium, load the
- * exported folder with a fresh copy of plain @tensorflow/tfjs (and the labels from metadata.json,
- * as ml5 does) and check that it predicts the studio's label on a real image.
+ * exported folder with the web page its README gives (a fresh copy of plain @tensorflow/tfjs, the
+ * labels from metadata.json as ml5 reads them) and check that it predicts the studio's label on
+ * a real image.
  *
  * The check page is served entirely by page.route from disk under its own made-up origin, so the
  * app's server, token and Content-Security-Policy are untouched.
@@ -62,32 +63,31 @@ const contentTypes: Record<string, string> = {
   '.bin': 'application/octet-stream',
 };
 
-/** Serves the check page: tf.min.js from node_modules, the export folder, one image. */
-async function serveCheckPage(page: Page, exportDir: string, image: string): Promise<void> {
-  const files: Record<string, string> = {
-    '/tf.min.js': path.join(repoRoot, 'node_modules/@tensorflow/tfjs/dist/tf.min.js'),
-    '/image.jpg': image,
-  };
+/**
+ * Serves the web page from the export's README (the CDN script swapped for the local tf.min.js:
+ * the test has no internet), the export folder's files, and photo.jpg.
+ */
+async function serveReadmePage(page: Page, exportDir: string, image: string): Promise<void> {
+  const readme = await readFile(path.join(exportDir, 'README.md'), 'utf8');
+  const html = /```html\n([\s\S]*?)```/.exec(readme)?.[1];
+  if (!html) throw new Error('the README has no html block');
+  const cdn = 'https://cdn.jsdelivr.net/npm/@tensorflow/tfjs@4/dist/tf.min.js';
+  expect(html).toContain(cdn);
+  const tfjs = path.join(repoRoot, 'node_modules/@tensorflow/tfjs/dist/tf.min.js');
   await page.route(`${CHECK_ORIGIN}/**`, async (route) => {
-    const { pathname } = new URL(route.request().url());
-    if (pathname === '/') {
-      await route.fulfill({
-        contentType: 'text/html',
-        body: '<!doctype html><title>export check</title><script src="/tf.min.js"></script>',
-      });
+    const name = path.basename(new URL(route.request().url()).pathname);
+    if (name === '') {
+      await route.fulfill({ contentType: 'text/html', body: html.replace(cdn, '/tf.min.js') });
       return;
     }
-    const file = pathname.startsWith('/model/')
-      ? path.join(exportDir, path.basename(pathname))
-      : files[pathname];
-    if (!file) {
-      await route.fulfill({ status: 404, body: 'not found' });
-      return;
-    }
-    await route.fulfill({
-      body: await readFile(file),
-      contentType: contentTypes[path.extname(file)] ?? 'application/octet-stream',
-    });
+    const file =
+      name === 'tf.min.js' ? tfjs : name === 'photo.jpg' ? image : path.join(exportDir, name);
+    const body = await readFile(file).catch(() => undefined);
+    await route.fulfill(
+      body
+        ? { body, contentType: contentTypes[path.extname(file)] ?? 'application/octet-stream' }
+        : { status: 404, body: 'not found' },
+    );
   });
   await page.goto(`${CHECK_ORIGIN}/`);
 }
@@ -162,15 +162,24 @@ test('exports TF.js and ONNX from the UI; a fresh tfjs in Chromium predicts the 
     await expect(exporter.verdict).toHaveText('Proof passed');
     await expect(exporter.files.filter({ hasText: 'model.onnx' })).toHaveCount(1);
 
-    // A fresh tfjs in the same Chromium loads the TF.js export and predicts the studio's label.
+    // The web page in the export's README, in the same Chromium with a fresh tfjs, loads the
+    // TF.js export and predicts the studio's label on a real image.
     const evaluation = await studioEvaluation(tfjsDir);
     const item = evaluation.items.find(
       (candidate) => /\.jpe?g$/i.test(candidate.path) && Math.max(...candidate.probabilities) > 0.9,
     );
     expect(item, 'a validation image the studio is confident about').toBeDefined();
     const checkPage = await context.newPage();
-    await serveCheckPage(checkPage, tfjsDir, item!.path);
-    // The same pixels the studio decoded (sharp, cover, x / 127.5 - 1), for a numeric check.
+    await serveReadmePage(checkPage, tfjsDir, item!.path);
+    // The README's page prints "label<TAB>probability" lines, best first.
+    const result = checkPage.locator('#result');
+    await expect(result).toHaveText(/\t/, { timeout: 120_000 });
+    const [topLabel] = ((await result.textContent()) ?? '').split('\n')[0]!.split('\t');
+    const studioLabel = evaluation.labels[item!.predicted];
+    expect(topLabel).toBe(studioLabel);
+
+    // The same tfjs, fed the pixels the studio decoded (sharp, cover, x / 127.5 - 1), gives the
+    // studio's probabilities.
     const { data } = await sharp(item!.path)
       .rotate()
       .removeAlpha()
@@ -178,47 +187,27 @@ test('exports TF.js and ONNX from the UI; a fresh tfjs in Chromium predicts the 
       .resize(224, 224, { fit: 'cover' })
       .raw()
       .toBuffer({ resolveWithObject: true });
-    const studioPixels = Array.from(data, (v) => v / 127.5 - 1);
-    const browser = await checkPage.evaluate(async (pixels) => {
-      const tf = (window as unknown as { tf: typeof import('@tensorflow/tfjs') }).tf;
-      await tf.ready();
-      // As ml5 and Teachable Machine's loader do: model.json, and labels from metadata.json.
-      const model = await tf.loadLayersModel('/model/model.json');
-      const metadata = await (await fetch('/model/metadata.json')).json();
-      const image = new Image();
-      image.src = '/image.jpg';
-      await image.decode();
-      // The browser's own decoding: cover-crop to 224 x 224 on a canvas.
-      const canvas = document.createElement('canvas');
-      canvas.width = 224;
-      canvas.height = 224;
-      const context2d = canvas.getContext('2d')!;
-      context2d.imageSmoothingQuality = 'high';
-      const scale = Math.max(224 / image.naturalWidth, 224 / image.naturalHeight);
-      const width = image.naturalWidth * scale;
-      const height = image.naturalHeight * scale;
-      context2d.drawImage(image, (224 - width) / 2, (224 - height) / 2, width, height);
-      const fromCanvas = tf.tidy(() =>
-        model.predict(tf.browser.fromPixels(canvas).toFloat().div(127.5).sub(1).expandDims(0)),
-      ) as import('@tensorflow/tfjs').Tensor;
-      const fromStudioPixels = tf.tidy(() =>
-        model.predict(tf.tensor4d(pixels, [1, 224, 224, 3])),
-      ) as import('@tensorflow/tfjs').Tensor;
-      const canvasProbabilities = Array.from(await fromCanvas.data());
-      return {
-        backend: tf.getBackend(),
-        labels: metadata.labels as string[],
-        imageSize: metadata.imageSize as number,
-        canvasLabel: metadata.labels[canvasProbabilities.indexOf(Math.max(...canvasProbabilities))],
-        studioPixelProbabilities: Array.from(await fromStudioPixels.data()),
-      };
-    }, studioPixels);
+    const browser = await checkPage.evaluate(
+      async (pixels) => {
+        const tf = (window as unknown as { tf: typeof import('@tensorflow/tfjs') }).tf;
+        const model = await tf.loadLayersModel('model.json');
+        const output = tf.tidy(() =>
+          model.predict(tf.tensor4d(pixels, [1, 224, 224, 3])),
+        ) as import('@tensorflow/tfjs').Tensor;
+        const metadata = await (await fetch('metadata.json')).json();
+        return {
+          backend: tf.getBackend(),
+          labels: metadata.labels as string[],
+          imageSize: metadata.imageSize as number,
+          probabilities: Array.from(await output.data()),
+        };
+      },
+      Array.from(data, (v) => v / 127.5 - 1),
+    );
     console.info(`fresh tfjs in Chromium ran on the ${browser.backend} backend`);
     expect(browser.labels).toEqual(evaluation.labels);
     expect(browser.imageSize).toBe(224);
-    const studioLabel = evaluation.labels[item!.predicted];
-    expect(browser.canvasLabel).toBe(studioLabel);
-    for (const [index, probability] of browser.studioPixelProbabilities.entries()) {
+    for (const [index, probability] of browser.probabilities.entries()) {
       expect(probability).toBeCloseTo(item!.probabilities[index]!, 4);
     }
     await checkPage.close();

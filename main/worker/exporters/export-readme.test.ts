@@ -8,7 +8,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLayersModelFromDir } from '../../services/models/load-layers-model';
 import { renderExportReadme, type ExportReadmeOptions } from './export-readme';
-import { preprocessExpression } from './export-snippets';
+import { preprocessExpression, tfjsPreprocessChain } from './export-snippets';
 import { tfjsPredictor } from './export-verification';
 import {
   decodeImage,
@@ -100,6 +100,24 @@ describe('renderExportReadme', () => {
     expect(codeBlocks(readme, 'python')[0]).toContain('x = x / 127.5 - 1');
   });
 
+  it('TF.js README: a web page that loads the folder with labels from metadata.json, and the TM/ml5 loaders', () => {
+    const readme = renderExportReadme(options());
+    expect(readme).toContain('- `metadata.json` — class names, image size and preprocessing');
+    const [page] = codeBlocks(readme, 'html');
+    expect(page).toContain("tf.loadLayersModel('model.json')");
+    expect(page).toContain("await fetch('metadata.json')");
+    expect(page).toContain(
+      'tf.browser.fromPixels(canvas).toFloat().div(127.5).sub(1).expandDims(0)',
+    );
+    expect(page).toContain('const HEIGHT = 224;');
+    // The page's script parses (the e2e runs it in Chromium against a real export).
+    const script = /<script>\n([\s\S]*?)<\/script>/.exec(page!)![1]!;
+    expect(() => new Function(script)).not.toThrow();
+    expect(script).toContain("join('\\n')");
+    expect(readme).toContain("tmImage.load('model.json', 'metadata.json')");
+    expect(readme).toContain("ml5.imageClassifier('path/to/model.json')");
+  });
+
   it('escapes labels and shortens long label lists', () => {
     const many = Array.from({ length: 60 }, (_, i) => (i === 0 ? '*bold* <b>' : `class ${i}`));
     const readme = renderExportReadme(options({ labels: many }));
@@ -116,5 +134,12 @@ describe('preprocessExpression', () => {
     expect(preprocessExpression('v', 1 / 255, 0)).toBe('v / 255');
     expect(preprocessExpression('x', 0.3, 0.25)).toBe('x * 0.3 + 0.25');
     expect(preprocessExpression('x', 1, -128)).toBe('x - 128');
+  });
+
+  it('writes the same as TF.js tensor methods', () => {
+    expect(tfjsPreprocessChain(1 / 127.5, -1)).toBe('.div(127.5).sub(1)');
+    expect(tfjsPreprocessChain(1 / 255, 0)).toBe('.div(255)');
+    expect(tfjsPreprocessChain(0.3, 0.25)).toBe('.mul(0.3).add(0.25)');
+    expect(tfjsPreprocessChain(1, 0)).toBe('');
   });
 });

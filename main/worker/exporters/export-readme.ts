@@ -6,9 +6,13 @@ import {
   onnxNodeSnippet,
   onnxPythonSnippet,
   preprocessExpression,
+  tfjsBrowserSnippet,
   tfjsNodeSnippet,
   type SnippetOptions,
 } from './export-snippets';
+
+/** metadata.json of a TF.js export: labels and image size as Teachable Machine writes them. */
+export const TFJS_METADATA_FILE = 'metadata.json';
 
 export type ExportReadmeFormat = 'onnx' | 'tfjs';
 
@@ -86,13 +90,21 @@ function codeSection(options: ExportReadmeOptions): string {
     labelsFile: options.labelsFile,
   };
   if (options.format === 'tfjs') {
-    return `## Run it with JavaScript (Node.js, @tensorflow/tfjs)
+    return `## Run it in a web page (@tensorflow/tfjs)
+
+\`\`\`html
+${tfjsBrowserSnippet({ ...snippet, metadataFile: TFJS_METADATA_FILE })}\`\`\`
+
+\`${TFJS_METADATA_FILE}\` follows Teachable Machine's format, so its libraries load the folder too:
+\`await tmImage.load('model.json', 'metadata.json')\` (@teachablemachine/image) or
+\`ml5.imageClassifier('path/to/model.json')\` (ml5 reads the labels from \`${TFJS_METADATA_FILE}\` beside
+it). Teachable Machine's loader scales pixels as \`v / 127 - 1\`, within 1% of the studio's
+preprocessing, so its probabilities can differ slightly from the studio's.
+
+## Run it with JavaScript (Node.js, @tensorflow/tfjs)
 
 \`\`\`js
-${tfjsNodeSnippet(snippet)}\`\`\`
-
-In a browser, \`await tf.loadLayersModel('https://your.site/path/${options.modelFile}')\` loads the
-same files; feed it pixels preprocessed as above.`;
+${tfjsNodeSnippet(snippet)}\`\`\``;
   }
   return `## Run it with JavaScript (Node.js, onnxruntime-node)
 
@@ -111,7 +123,8 @@ export function renderExportReadme(options: ExportReadmeOptions): string {
   const files =
     options.format === 'onnx'
       ? `- \`${options.modelFile}\` — the model (${what})`
-      : `- \`${options.modelFile}\` and the weight files it lists — the model (${what})`;
+      : `- \`${options.modelFile}\` and the weight files it lists — the model (${what})\n` +
+        `- \`${TFJS_METADATA_FILE}\` — class names, image size and preprocessing, in Teachable Machine's format`;
   return `# ${markdownText(options.modelName)} — ${what}
 
 An image classifier exported by Transfer Studio.

@@ -121,6 +121,71 @@ ${nodeMain('node predict.cjs model.json photo.jpg', body, options.labelsFile)}
 `;
 }
 
+/** `x * scale + offset` as chained TF.js tensor methods: `.div(127.5).sub(1)`. */
+export function tfjsPreprocessChain(scale: number, offset: number): string {
+  const inverse = 1 / scale;
+  const scaled =
+    scale === 1
+      ? ''
+      : Math.abs(inverse - Math.round(inverse * 1e6) / 1e6) < 1e-9
+        ? `.div(${trim(inverse)})`
+        : `.mul(${trim(scale)})`;
+  if (offset === 0) return scaled;
+  return offset < 0 ? `${scaled}.sub(${trim(-offset)})` : `${scaled}.add(${trim(offset)})`;
+}
+
+/**
+ * A web page that loads the export with @tensorflow/tfjs from a CDN and classifies photo.jpg
+ * beside it, labels from metadata.json (as Teachable Machine's loader and ml5 read them).
+ */
+export function tfjsBrowserSnippet(options: SnippetOptions & { metadataFile: string }): string {
+  const { scale, offset } = options.preprocessing;
+  return `<!doctype html>
+<meta charset="utf-8" />
+<!-- Save as index.html in the export folder, put a photo.jpg beside it, serve the folder over
+     HTTP (for example: npx http-server) and open the page. -->
+<script src="https://cdn.jsdelivr.net/npm/@tensorflow/tfjs@4/dist/tf.min.js"></script>
+<img id="photo" src="photo.jpg" alt="" width="224" />
+<pre id="result">Classifying…</pre>
+<script>
+  const HEIGHT = ${options.height};
+  const WIDTH = ${options.width};
+
+  async function classify() {
+    const model = await tf.loadLayersModel('model.json');
+    const { labels } = await (await fetch('${options.metadataFile}')).json();
+    const photo = document.getElementById('photo');
+    await photo.decode();
+    // Resize to cover WIDTH x HEIGHT and crop the centre, as the studio does.
+    const canvas = document.createElement('canvas');
+    canvas.width = WIDTH;
+    canvas.height = HEIGHT;
+    const scale = Math.max(WIDTH / photo.naturalWidth, HEIGHT / photo.naturalHeight);
+    const width = photo.naturalWidth * scale;
+    const height = photo.naturalHeight * scale;
+    const context = canvas.getContext('2d');
+    context.imageSmoothingQuality = 'high';
+    context.drawImage(photo, (WIDTH - width) / 2, (HEIGHT - height) / 2, width, height);
+    // Each channel value v in [0, 255] becomes ${preprocessExpression('v', scale, offset)}; layout NHWC.
+    const input = tf.tidy(() =>
+      tf.browser.fromPixels(canvas).toFloat()${tfjsPreprocessChain(scale, offset)}.expandDims(0),
+    );
+    const probabilities = await model.predict(input).data();
+    input.dispose();
+    const ranked = Array.from(probabilities, (p, i) => [labels[i], p]).sort((a, b) => b[1] - a[1]);
+    document.getElementById('result').textContent = ranked
+      .slice(0, 5)
+      .map(([label, p]) => \`\${label}\\t\${p.toFixed(6)}\`)
+      .join('\\n');
+  }
+
+  classify().catch((error) => {
+    document.getElementById('result').textContent = \`Error: \${error.message}\`;
+  });
+</script>
+`;
+}
+
 /** Python + onnxruntime + numpy + Pillow. */
 export function onnxPythonSnippet(options: SnippetOptions): string {
   const { scale, offset } = options.preprocessing;

@@ -11,12 +11,13 @@ import { readModelJson } from '../../../services/models/model-files';
 import { loadLayersModelFromDir } from '../../../services/models/load-layers-model';
 import { nodeRequire } from '../../backends/backend-loader';
 import { ExportError } from '../export-errors';
+import { TFJS_METADATA_FILE } from '../export-readme';
 import type { ExportFormatWriter } from '../export-pipeline';
 import { tfjsPredictor } from '../export-verification';
 import { teachableMachineMetadata } from './tm-metadata';
 
 export const TFJS_MODEL_FILE = 'model.json';
-export const TFJS_METADATA_FILE = 'metadata.json';
+export { TFJS_METADATA_FILE };
 export const TFJS_LABELS_FILE = 'labels.json';
 
 export interface TfjsWriterOptions {
