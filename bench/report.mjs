@@ -196,8 +196,12 @@ export function buildRows(results) {
     rows.push({
       id: '6',
       workload: 'end to end: scan → train (defaults) → export TF.js',
-      model: `hymenoptera, ${e2e.epochs ?? '?'} epochs, val acc ${e2e.valAccuracy !== undefined ? fmt(e2e.valAccuracy) : '?'}`,
-      backend: e2e.backend,
+      model:
+        `hymenoptera, ${e2e.epochs ?? '?'}${e2e.epochsPlanned ? ` of ${e2e.epochsPlanned}` : ''} epochs` +
+        (e2e.recipe?.viewsPerImage > 1 ? `, ${e2e.recipe.viewsPerImage} views/image` : '') +
+        `, val acc ${e2e.valAccuracy !== undefined ? fmt(e2e.valAccuracy) : '?'}`,
+      // The short name; the full description is listed under the table.
+      backend: String(e2e.backend).split(' ')[0],
       result: e2e.totalSeconds
         ? `${fmt(e2e.totalSeconds)} s (scan ${fmt(e2e.scanSeconds)}, train ${fmt(e2e.trainSeconds)}, export ${fmt(e2e.exportSeconds)})`
         : (e2e.error ?? 'not run'),
@@ -211,7 +215,7 @@ export function buildRows(results) {
     id: '9',
     workload: 'FP32 matrix-multiply peak',
     model: m?.numpy ? `sgemm up to n=${Math.max(...m.numpy.runs.map((r) => r.n))}` : '',
-    backend: m?.kernel ?? 'numpy/torch',
+    backend: m?.kernelShort ?? 'numpy/torch',
     result: m?.peakGflops ? `${fmt(m.peakGflops)} GFLOP/s` : (m?.error ?? 'not run'),
     value: m?.peakGflops,
     unit: 'GFLOP/s',

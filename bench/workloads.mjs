@@ -77,6 +77,7 @@ export async function matmulPeak(root, python) {
   result.kernel = numpyBest
     ? `numpy ${result.numpy.version}, ${blas ? `${blas.internal_api} ${blas.version} ${blas.architecture} kernel, ${blas.num_threads} threads` : 'unknown BLAS'}`
     : `torch ${result.torch.version}`;
+  result.kernelShort = numpyBest ? `numpy (${blas?.internal_api} ${blas?.architecture})` : 'torch';
   return result;
 }
 
@@ -377,6 +378,22 @@ export async function endToEnd(root, fixtures, backend) {
   const worker = train.processes.find((p) => /worker\.cjs/.test(p.command));
   const cliProcess = train.processes.find((p) => /cli\.cjs/.test(p.command));
   const modelJson = path.join(work, 'export', 'model.json');
+  let recipe;
+  try {
+    const config = JSON.parse(readFileSync(path.join(work, 'run', 'config.json'), 'utf8'));
+    recipe = {
+      model: config.model,
+      freeze: config.freeze?.mode,
+      epochs: config.epochs,
+      earlyStopping: config.earlyStopping,
+      batchSize: config.batchSize,
+      learningRate: config.learningRate,
+      viewsPerImage: config.augmentation?.viewsPerImage,
+      fineTuneEpochs: config.fineTune?.epochs,
+    };
+  } catch {
+    recipe = undefined;
+  }
   return {
     backend: summary.backend ?? backend,
     requested: backend,
@@ -385,6 +402,8 @@ export async function endToEnd(root, fixtures, backend) {
     exportSeconds: Number(exported.seconds.toFixed(2)),
     totalSeconds: Number((scan.seconds + train.seconds + exported.seconds).toFixed(2)),
     epochs: summary.epochsDone,
+    epochsPlanned: summary.epochsPlanned,
+    recipe,
     valAccuracy: summary.finalValAccuracy,
     workerPeakRssMiB: worker?.peakRssMiB,
     cliPeakRssMiB: cliProcess?.peakRssMiB,
