@@ -138,26 +138,35 @@ export interface DatasetCounts {
 }
 
 export interface EpochEstimate {
-  /** Seconds of a training epoch under this plan (trainable part forward and backward, head). */
+  /** Seconds of a training epoch under this plan. */
   epochSeconds: number;
   /**
-   * One-off seconds before the first epoch: decoding every image and running the frozen part of
-   * the base once to cache its output. 0 when the very first layer trains (nothing to cache).
+   * One-off seconds before the first epoch: decoding every image and, when its output is
+   * cached, running the frozen part of the base over it once.
    */
   setupSeconds: number;
   /** Seconds of an epoch that trains only the head (the first phase of a two-phase run). */
   headEpochSeconds: number;
-  /** Milliseconds per training image in an epoch under this plan. */
+  /** Milliseconds of one training step per image under this plan. */
   trainMsPerImage: number;
+  /** True when the frozen part's output is cached (else it runs again every epoch). */
+  cached: boolean;
   memoryBytes: number;
 }
 
 /**
- * Seconds per epoch from the calibration measured on this machine. The worker computes the
- * frozen part of the base once per image and caches its output, so an epoch costs only the
- * trainable part: its forward pass (a share of the measured base forward, by MACs) and the
- * backward pass, scaled from the measured all-trainable step by the plan's backward work.
- * Validation images run the trainable part forward once per epoch.
+ * The worker caches the frozen part's output when one example of it has at most this many floats
+ * (MAX_CACHED_FLOATS in main/worker/training/prepare-training.ts); above it, or when the very
+ * first layer trains, every epoch runs the frozen part again on the decoded images.
+ */
+export const FEATURE_CACHE_MAX_FLOATS = 64 * 1024;
+
+/**
+ * Seconds per epoch from the calibration measured on this machine, following what the worker
+ * does: the frozen part of the base runs once per image and its output is cached (when small
+ * enough), so an epoch costs the trainable part's training steps, measured for the top block
+ * and for every layer and interpolated by the plan's backward work; validation runs the
+ * trainable part forward (a share of the measured forward pass, by MACs).
  */
 export function estimateEpoch(
   model: EstimateModel,
@@ -171,49 +180,54 @@ export function estimateEpoch(
   const forward = calibration.forwardMsPerImage;
   const decode = calibration.decodeMsPerImage;
   const baseMacs = model.layers.reduce((s, l) => s + l.macs, 0);
-  const frozenMacs = model.layers
-    .slice(0, totals.lowestTrainable < 0 ? model.layers.length : totals.lowestTrainable)
-    .reduce((s, l) => s + l.macs, 0);
-  const frozenShare = baseMacs > 0 ? frozenMacs / baseMacs : 1;
-  const trainableForward = forward * (1 - frozenShare);
-  const headStep = calibration.headMsPerImage;
-  const backward = backwardMs(model, head, calibration, totals.backwardWork);
-  const trainMsPerImage = trainableForward + backward + headStep;
-  // Nothing is frozen below the first trainable layer: images are decoded every epoch.
-  const cached = frozenMacs > 0 || totals.lowestTrainable < 0;
-  const images = counts.train + counts.val;
+  const below =
+    totals.lowestTrainable < 0 ? model.layers : model.layers.slice(0, totals.lowestTrainable);
+  const frozenShare = baseMacs > 0 ? below.reduce((s, l) => s + l.macs, 0) / baseMacs : 1;
+  const frozenForward = forward * frozenShare;
+  const trainableForward = forward - frozenForward;
+  const step = trainStepMs(model, head, calibration, totals.backwardWork);
+  const boundary = below.length ? below[below.length - 1]! : undefined;
+  const boundaryIsInput = !boundary || boundary.className === 'InputLayer';
+  const cached =
+    !totals.endToEnd ||
+    (!boundaryIsInput && elements(boundary.outputShape) <= FEATURE_CACHE_MAX_FLOATS);
   const views = Math.max(1, counts.viewsPerImage ?? 1);
-  const perEpochDecode = cached ? 0 : images * decode;
-  const epochMs = counts.train * trainMsPerImage + counts.val * trainableForward + perEpochDecode;
+  const { train, val } = counts;
+  // Without a cache the frozen part runs every epoch (decoded images are kept in memory).
+  const everyEpoch = cached ? 0 : (train + val) * frozenForward;
+  const epochMs = everyEpoch + train * step + val * trainableForward;
   const headEpochMs =
-    counts.train * (trainableForward + headStep) + counts.val * trainableForward + perEpochDecode;
+    everyEpoch + train * (trainableForward + calibration.headMsPerImage) + val * trainableForward;
+  const setupMs = cached
+    ? (train * views + val) * (decode + frozenForward)
+    : (train + val) * decode;
   return {
     epochSeconds: epochMs / 1000,
-    setupSeconds: cached ? (images * views * (decode + forward * frozenShare)) / 1000 : 0,
+    setupSeconds: setupMs / 1000,
     headEpochSeconds: headEpochMs / 1000,
-    trainMsPerImage,
+    trainMsPerImage: step,
+    cached,
     memoryBytes: estimateMemory(model, plan, head, counts, batchSize, calibration),
   };
 }
 
 /**
- * Milliseconds per image a training step spends beyond the forward pass, for a plan with
- * `work` (see PlanTotals.backwardWork), interpolated between the measured points: nothing
- * trains (0), only the top block trains, everything trains (1).
+ * Milliseconds per image of a training step whose backward work is `work` (see
+ * PlanTotals.backwardWork), interpolated between the measured steps: the head alone (0), the top
+ * block and the head, every layer and the head (1).
  */
-export function backwardMs(
+export function trainStepMs(
   model: EstimateModel,
   head: HeadConfig,
   calibration: SpeedCalibration,
   work: number,
 ): number {
-  const extra = (stepMs: number) => Math.max(0, stepMs - calibration.forwardMsPerImage);
-  const points: [number, number][] = [[0, 0]];
+  const points: [number, number][] = [[0, calibration.headMsPerImage]];
   if (calibration.trainTopMsPerImage !== undefined) {
     const topWork = planTotals(model, fineTuneTopPlan(model, 1), head).backwardWork;
-    if (topWork > 0 && topWork < 1) points.push([topWork, extra(calibration.trainTopMsPerImage)]);
+    if (topWork > 0 && topWork < 1) points.push([topWork, calibration.trainTopMsPerImage]);
   }
-  points.push([1, Math.max(points[points.length - 1]![1], extra(calibration.trainAllMsPerImage))]);
+  points.push([1, Math.max(points[points.length - 1]![1], calibration.trainAllMsPerImage)]);
   const clamped = Math.min(1, Math.max(0, work));
   for (let i = 1; i < points.length; i += 1) {
     const [w0, c0] = points[i - 1]!;

@@ -19,10 +19,10 @@ import {
   trainEverythingPlan,
 } from '../../../shared/freeze-plan';
 import {
-  backwardMs,
   estimateEpoch,
   headLayers,
   planTotals,
+  trainStepMs,
 } from '../../../shared/training-estimate';
 import { applyFreezePlan } from '../../worker/training/model-parts';
 import { loadBaseModel } from './load-layers-model';
@@ -176,7 +176,7 @@ describe('live totals', () => {
     expect(layers.reduce((s, l) => s + l.params, 0)).toBe(1280 * 128 + 128 + 128 * 3 + 3);
   });
 
-  it('interpolates the backward cost between the measured top-block and all-layers steps', () => {
+  it('interpolates the step cost between the measured head, top-block and all-layers steps', () => {
     const calibration: SpeedCalibration = {
       backend: 'test',
       batchSize: 16,
@@ -189,12 +189,12 @@ describe('live totals', () => {
       durationMs: 1,
     };
     const work = (plan: FreezePlan) => planTotals(v2, plan, head).backwardWork;
-    expect(backwardMs(v2, head, calibration, work(fineTuneTopPlan(v2, 1)))).toBeCloseTo(2, 10);
-    expect(backwardMs(v2, head, calibration, work(trainEverythingPlan(v2)))).toBeCloseTo(30, 10);
-    expect(backwardMs(v2, head, calibration, 0)).toBe(0);
-    const three = backwardMs(v2, head, calibration, work(fineTuneTopPlan(v2, 3)));
-    expect(three).toBeGreaterThan(2);
-    expect(three).toBeLessThan(30);
+    expect(trainStepMs(v2, head, calibration, work(fineTuneTopPlan(v2, 1)))).toBeCloseTo(12, 10);
+    expect(trainStepMs(v2, head, calibration, work(trainEverythingPlan(v2)))).toBeCloseTo(40, 10);
+    expect(trainStepMs(v2, head, calibration, 0)).toBe(0);
+    const three = trainStepMs(v2, head, calibration, work(fineTuneTopPlan(v2, 3)));
+    expect(three).toBeGreaterThan(12);
+    expect(three).toBeLessThan(40);
   });
 
   it('turns a calibration into seconds per epoch', () => {
@@ -214,11 +214,14 @@ describe('live totals', () => {
     expect(frozen.setupSeconds).toBeCloseTo(2.25, 10);
     expect(frozen.epochSeconds).toBeCloseTo(0.001, 10);
     const everything = estimateEpoch(v1, trainEverythingPlan(v1), head, calibration, counts, 16);
-    // Nothing to cache: 100 x (10 + 30 + 0.01) + 50 x 10 + 150 x 5 (decoding) ms.
-    expect(everything.setupSeconds).toBe(0);
-    expect(everything.epochSeconds).toBeCloseTo(5.251, 10);
+    // Nothing to cache: images are decoded once (kept in memory), then every epoch is
+    // 100 x 40 ms of training steps + 50 x 10 ms of validation.
+    expect(everything.cached).toBe(false);
+    expect(everything.setupSeconds).toBeCloseTo(0.75, 10);
+    expect(everything.epochSeconds).toBeCloseTo(4.5, 10);
     const top2 = estimateEpoch(v1, fineTuneTopPlan(v1, 2), head, calibration, counts, 16);
     // The frozen part runs once (setup); an epoch runs the top two blocks forward and backward.
+    expect(top2.cached).toBe(true);
     expect(top2.setupSeconds).toBeGreaterThan(0);
     expect(top2.setupSeconds).toBeLessThan(frozen.setupSeconds);
     expect(top2.epochSeconds).toBeGreaterThan(frozen.epochSeconds);

@@ -10,7 +10,11 @@ import type { CalibrateJob, WorkerMessage } from '../../../shared/worker-protoco
 import { loadBaseModel } from '../../services/models/load-layers-model';
 import { resolveBackendChoice, selectBackend } from '../backends/backend-chain';
 import { imageBatches } from '../images/image-batches';
-import { applyFreezePlan, createHead, fullModel, headModel } from '../training/model-parts';
+import { InferenceGraph } from '../training/inference-graph';
+import { applyFreezePlan, createHead, fullModel } from '../training/model-parts';
+import { seededRandom } from '../training/seeded-random';
+import { splitAtFrozenPart } from '../training/split-model';
+import { TrainableNet } from '../training/trainable-net';
 
 /** Rows of the head-only step: its cost per row is tiny, so time many at once. */
 const HEAD_ROWS = 256;
@@ -43,20 +47,6 @@ async function timed(
   }
   times.sort((a, b) => a - b);
   return times[Math.floor(times.length / 2)]!;
-}
-
-function labels(rows: number): tf.Tensor2D {
-  return tf.tidy(() =>
-    tf
-      .oneHot(
-        tf.tensor1d(
-          Array.from({ length: rows }, (_, i) => i % 2),
-          'int32',
-        ),
-        2,
-      )
-      .toFloat(),
-  ) as tf.Tensor2D;
 }
 
 /** Decodes the sample images (timed) and returns a batch of real pixels, or random ones. */
@@ -104,57 +94,81 @@ export async function calibrateSpeed(
     nestedBase: job.nestedBase,
     featureLayer: job.featureLayer,
   });
-  const disposables: tf.TensorContainer[] = [];
-  const models: tf.LayersModel[] = [];
+  const disposables: tf.Tensor[] = [];
   try {
     const { x, decodeMs } = await inputBatch(job);
     disposables.push(x);
     const batch = job.batchSize;
-    const y = labels(batch);
-    disposables.push(y);
 
+    // The forward pass the feature cache runs: the folded, fused inference graph.
     applyFreezePlan(loaded.cut, { mode: 'feature-extractor', trainableLayers: [] });
+    const graph = InferenceGraph.fromModel(loaded.cut);
     const forwardMs = await timed(job.repeats, async () => {
-      const out = loaded.cut.predict(x) as tf.Tensor;
+      const out = graph.predict(x);
       await out.data();
       out.dispose();
-    });
+    }).finally(() => graph.dispose());
 
+    // Training steps as the worker runs them (TrainableNet: the trainable part from its cached
+    // input, plus the head), on a smaller batch: a full step costs many times a forward pass.
     const featureShape = loaded.cut.outputs[0]!.shape;
-    const head = headModel(createHead(featureShape, 2, 0.2, 42));
-    models.push(head);
-    head.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
-    const rows = tf.randomUniform([HEAD_ROWS, featureShape[featureShape.length - 1] ?? 1]);
-    const rowLabels = labels(HEAD_ROWS);
-    disposables.push(rows, rowLabels);
-    const headMs = await timed(job.repeats, async () => {
-      await head.trainOnBatch(rows, rowLabels);
-    });
-
-    // Training steps, on a smaller batch: a full step costs many times a forward pass. First
-    // only the top block trains, then every layer (BatchNorm held as the worker holds it).
-    const trainRows = Math.min(job.trainBatchSize, batch);
-    const xTrain = x.slice(0, trainRows);
-    const yTrain = y.slice(0, trainRows);
-    disposables.push(xTrain, yTrain);
-    const trainStep = async (trainableLayers: string[], profiled: boolean) => {
-      applyFreezePlan(loaded.cut, { mode: 'custom', trainableLayers });
-      const model = fullModel(loaded.cut, createHead(featureShape, 2, 0.2, 42));
-      models.push(model);
-      model.compile({ optimizer: tf.train.adam(1e-4), loss: 'categoricalCrossentropy' });
+    const stepFor = async (
+      trainableLayers: string[] | undefined,
+      rows: number,
+      profiled: boolean,
+    ): Promise<{ ms: number; peak?: number }> => {
+      const freeze = applyFreezePlan(loaded.cut, {
+        mode: trainableLayers ? 'custom' : 'feature-extractor',
+        trainableLayers: trainableLayers ?? [],
+      });
+      const split = splitAtFrozenPart(loaded.cut, new Set(freeze.trainable));
+      const head = createHead(featureShape, 2, 0.2, 42);
+      // Building the full model builds the head's layers, as prepareTraining does.
+      fullModel(loaded.cut, head);
+      let inputs: tf.Tensor[];
+      if (!split.trainable) {
+        inputs = [tf.randomUniform([rows, head.featureCount])];
+      } else if (split.boundaryIsInput) {
+        inputs = [x.slice(0, rows)];
+      } else {
+        const frozen = InferenceGraph.fromModel(split.frozen);
+        const xRows = x.slice(0, rows);
+        inputs = frozen.predictAll(xRows);
+        frozen.dispose();
+        xRows.dispose();
+      }
+      disposables.push(...inputs);
+      const net = new TrainableNet({
+        head,
+        ...(split.trainable ? { trainable: split.trainable } : {}),
+        inputsPooled: !split.trainable,
+        classCount: 2,
+        labelSmoothing: 0,
+        optimizer: 'adam',
+        momentum: 0.9,
+        batchNormTrains: false,
+        random: seededRandom(42),
+      });
+      const labels = Array.from({ length: rows }, (_, i) => i % 2);
       const step = async () => {
-        await model.trainOnBatch(xTrain, yTrain);
+        await net.trainStep(inputs, labels, { head: 1e-3, base: 1e-4 });
       };
       let peak: number | undefined;
       const warmUp = async () => {
         peak = (await tf.profile(step)).peakBytes;
       };
-      const ms = await timed(job.repeats, step, profiled ? warmUp : step);
-      return { ms, peak };
+      try {
+        const ms = await timed(job.repeats, step, profiled ? warmUp : step);
+        return { ms, ...(peak !== undefined ? { peak } : {}) };
+      } finally {
+        net.dispose();
+      }
     };
-    const top = job.topLayers.length ? await trainStep(job.topLayers, false) : undefined;
+    const headMs = (await stepFor(undefined, HEAD_ROWS, false)).ms;
+    const trainRows = Math.min(job.trainBatchSize, batch);
+    const top = job.topLayers.length ? await stepFor(job.topLayers, trainRows, false) : undefined;
     const weighted = loaded.cut.layers.filter((l) => l.weights.length > 0).map((l) => l.name);
-    const all = await trainStep(weighted, true);
+    const all = await stepFor(weighted, trainRows, true);
     return {
       backend: report.description,
       batchSize: batch,
@@ -170,14 +184,6 @@ export async function calibrateSpeed(
     };
   } finally {
     tf.dispose(disposables);
-    // The full model shares the base's layers; a layer already freed through one model
-    // refuses a second dispose, which is fine here.
-    for (const model of [...models, loaded.model]) {
-      try {
-        model.dispose();
-      } catch {
-        // already disposed through a model sharing its layers
-      }
-    }
+    loaded.model.dispose();
   }
 }
