@@ -13,7 +13,9 @@ import { mobilenetV1Dir } from '../../services/models/test-fixtures';
 import { RUN_FILES, readMetricsLines } from '../../services/runs/run-files';
 import { RunStore } from '../../services/runs/run-store';
 import { createHymenopteraJob } from '../../services/training/test-jobs';
+import { defaultAugmentation } from '../../../shared/recipe';
 import { CancelSignal } from './cancel-signal';
+import { RunControl } from './run-control';
 import { runTrainJob } from './train-job';
 
 let dataDir: string;
@@ -153,5 +155,119 @@ describe('runTrainJob', () => {
     const skipped = messages.filter((m) => m.type === 'phase' && m.phase === 'skipped-image');
     expect(skipped).toHaveLength(1);
     expect(skipped[0]).toMatchObject({ message: expect.stringContaining('broken.jpg') });
+  });
+
+  it('stops early on the validation loss, keeps the best epoch on disk and in the saved model', async () => {
+    const job = await createHymenopteraJob(runs, {
+      // A rate far too high makes the validation loss worsen after the first epochs.
+      config: { epochs: 30, learningRate: 0.5, earlyStopping: { enabled: true, patience: 2 } },
+      trainPerClass: 10,
+      valPerClass: 5,
+    });
+    const messages: WorkerMessage[] = [];
+    const summary = await runTrainJob(job, {
+      emit: (m) => messages.push(m),
+      cancel: new RunControl(),
+    });
+    expect(summary.status).toBe('completed');
+    const lines = await readMetricsLines(job.runDir);
+    const epochs = lines.filter((l) => l.type === 'epoch');
+    expect(epochs.length).toBeLessThan(30);
+    const bestLoss = Math.min(...epochs.map((e) => e.valLoss));
+    const best = epochs.find((e) => e.valLoss === bestLoss)!;
+    // Stopped `patience` epochs after the best one.
+    expect(epochs.at(-1)!.epoch - best.epoch).toBe(2);
+    const phases = messages.filter((m) => m.type === 'phase').map((m) => m.message ?? '');
+    expect(phases).toContain(`Kept the weights of epoch ${best.epoch} (lowest validation loss).`);
+    // The saved model and the evaluation are the best epoch's.
+    expect(summary.finalValAccuracy).toBeCloseTo(best.valAccuracy, 6);
+    const evaluation = JSON.parse(
+      await fs.readFile(path.join(job.runDir, RUN_FILES.evaluation), 'utf8'),
+    ) as { accuracy: number };
+    expect(evaluation.accuracy).toBeCloseTo(best.valAccuracy, 6);
+    const checkpoint = JSON.parse(
+      await fs.readFile(path.join(job.runDir, RUN_FILES.checkpointDir, 'metadata.json'), 'utf8'),
+    ) as { createdBy: string };
+    expect(checkpoint.createdBy).toMatch(new RegExp(`best epoch ${best.epoch}\\)$`));
+  });
+
+  it('repeats a run exactly with the same seed (split, initialisation, augmentation order)', async () => {
+    const config = {
+      epochs: 3,
+      learningRate: 0.01,
+      seed: 11,
+      dropout: 0.3,
+      augmentation: { ...defaultAugmentation, viewsPerImage: 2 },
+    };
+    const losses = async (seed: number): Promise<number[]> => {
+      const job = await createHymenopteraJob(runs, {
+        config: { ...config, seed },
+        trainPerClass: 6,
+        valPerClass: 3,
+      });
+      const summary = await runTrainJob(job, { emit: () => {}, cancel: new RunControl() });
+      expect(summary.status).toBe('completed');
+      const lines = await readMetricsLines(job.runDir);
+      return lines.flatMap((l) => (l.type === 'epoch' ? [l.trainLoss, l.valLoss] : []));
+    };
+    const first = await losses(11);
+    expect(await losses(11)).toEqual(first);
+    expect(await losses(12)).not.toEqual(first);
+  });
+
+  it('trains head then fine-tunes at per-group rates, and a finished run continues from its model', async () => {
+    const job = await createHymenopteraJob(runs, {
+      config: {
+        epochs: 2,
+        learningRate: 0.01,
+        batchSize: 8,
+        freeze: { mode: 'custom', trainableLayers: ['conv_pw_13', 'conv_pw_13_bn'] },
+        fineTune: { epochs: 2, learningRateFactor: 0.1 },
+      },
+      trainPerClass: 8,
+      valPerClass: 4,
+    });
+    const summary = await runTrainJob(job, { emit: () => {}, cancel: new RunControl() });
+    expect(summary).toMatchObject({ status: 'completed', epochsDone: 4, epochsPlanned: 4 });
+    const epochLines = (await readMetricsLines(job.runDir)).filter((l) => l.type === 'epoch');
+    // The extra details of an epoch line (phase, base rate) are in the file, beyond the schema.
+    const raw = (await fs.readFile(path.join(job.runDir, RUN_FILES.metrics), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line.type === 'epoch');
+    expect(raw.map((l) => l.phase)).toEqual(['head', 'head', 'fine-tune', 'fine-tune']);
+    expect(raw.map((l) => l.baseLearningRate)).toEqual([0, 0, 0.001, 0.001]);
+    expect(raw.map((l) => l.learningRate)).toEqual([0.01, 0.01, 0.01, 0.01]);
+    // Head-only epochs on the cached output of the frozen part, then the base trains too: the
+    // live tensor count is flat within each phase.
+    expect(new Set(epochLines.slice(0, 2).map((l) => l.numTensors)).size).toBe(1);
+    expect(new Set(epochLines.slice(2).map((l) => l.numTensors)).size).toBe(1);
+
+    const trained = await weightsByName(
+      await loadLayersModelFromDir(path.join(job.runDir, RUN_FILES.modelDir)),
+    );
+    const more = await runTrainJob(
+      {
+        ...job,
+        config: { ...job.config, epochs: 2, fineTune: { epochs: 0, learningRateFactor: 0.1 } },
+        continueFrom: { modelDir: path.join(job.runDir, RUN_FILES.modelDir), epochsDone: 4 },
+      },
+      { emit: () => {}, cancel: new RunControl() },
+    );
+    expect(more).toMatchObject({ status: 'completed', epochsDone: 6, epochsPlanned: 6 });
+    const all = (await readMetricsLines(job.runDir)).filter((l) => l.type === 'epoch');
+    expect(all.map((l) => l.epoch)).toEqual([1, 2, 3, 4, 5, 6]);
+    // It went on from the trained weights: the first continued epoch starts near the old loss.
+    expect(all[4]!.valLoss).toBeLessThan(all[0]!.valLoss + 0.2);
+    const continued = await weightsByName(
+      await loadLayersModelFromDir(path.join(job.runDir, RUN_FILES.modelDir)),
+    );
+    expect(
+      maxDifference(continued.get('conv_pw_13/kernel')!, trained.get('conv_pw_13/kernel')!),
+    ).toBeGreaterThan(0);
+    expect(
+      maxDifference(continued.get('conv_pw_12/kernel')!, trained.get('conv_pw_12/kernel')!),
+    ).toBe(0);
   });
 });
