@@ -178,7 +178,8 @@ export async function prepareTraining(job: TrainJob, hooks: PrepareHooks): Promi
         const what = `${name === 'train' ? 'training' : 'validation'} images`;
         recorder.phase(phase, `Computing features of ${items.length} ${what}`, { progress: 0 });
         const table = await buildFeatureTable(graph, split.boundaryShapes, items, {
-          identity,
+          // Each split keeps its own folder, so one never overwrites the other's rows.
+          identity: { ...identity, split: name },
           ...(job.cacheDir ? { cacheDir: job.cacheDir } : {}),
           memoryBudgetBytes: budget,
           size: job.inputSize,

@@ -1,0 +1,157 @@
+/**
+ * The training control channels through the studio's services (validated dispatch, real
+ * worker, real model and images): continuing a finished run, the learning-rate finder and the
+ * augmentation preview.
+ */
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RequestChannel, RequestOf, ResponseOf } from '../../../shared/contract';
+import { defaultAugmentation } from '../../../shared/recipe';
+import { dispatchRequest } from '../dispatch';
+import { fixtureModelsDir, hymenopteraDir } from '../models/test-fixtures';
+import { RUN_FILES } from '../runs/run-files';
+import { createStudioServices, type StudioServices } from '../studio-services';
+import { nodeWorkerLauncher } from './node-worker-launcher';
+
+const PER_CLASS = 10;
+let temp: string;
+let datasetRoot: string;
+let services: StudioServices;
+
+async function call<C extends RequestChannel>(
+  channel: C,
+  payload: RequestOf<C>,
+): Promise<ResponseOf<C>> {
+  const result = await dispatchRequest(services.handlers, channel, payload);
+  if (!result.ok) throw new Error(`${channel}: ${result.error.code}: ${result.error.message}`);
+  return result.result as ResponseOf<C>;
+}
+
+const config = {
+  datasetRoots: [] as string[],
+  model: { catalogId: 'mobilenet_v1_0.25_224' },
+  freeze: { mode: 'feature-extractor' as const, trainableLayers: [] },
+  epochs: 2,
+  learningRate: 0.01,
+  batchSize: 8,
+  validationSplit: 0.3,
+};
+
+beforeAll(async () => {
+  temp = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-control-handlers-'));
+  datasetRoot = path.join(temp, 'ants-bees');
+  for (const label of ['ants', 'bees']) {
+    const from = path.join(hymenopteraDir, 'train', label);
+    const names = (await fs.readdir(from)).filter((n) => /\.jpe?g$/i.test(n)).sort();
+    await fs.mkdir(path.join(datasetRoot, label), { recursive: true });
+    for (const name of names.slice(0, PER_CLASS)) {
+      await fs.copyFile(path.join(from, name), path.join(datasetRoot, label, name));
+    }
+  }
+  config.datasetRoots = [datasetRoot];
+  services = createStudioServices({
+    paths: {
+      dataDir: path.join(temp, 'data'),
+      runsDir: path.join(temp, 'data', 'runs'),
+      cacheDir: path.join(temp, 'data', 'cache'),
+      modelsDirs: [fixtureModelsDir],
+    },
+    shell: 'web',
+    version: 'test',
+    emit: () => {},
+    launchWorker: nodeWorkerLauncher,
+  });
+});
+afterAll(async () => {
+  await services?.supervisor.stopAll();
+  await fs.rm(temp, { recursive: true, force: true });
+});
+
+describe('training control channels', () => {
+  it('continues a finished run from its saved model with more epochs', async () => {
+    const { runId } = await call('training:start', config);
+    await services.supervisor.waitFor(runId);
+    expect((await call('runs:get', { runId })).summary).toMatchObject({
+      status: 'completed',
+      epochsDone: 2,
+    });
+    // The features came from the persistent cache folder of the data dir.
+    expect((await fs.readdir(path.join(temp, 'data', 'cache', 'features'))).length).toBe(2);
+
+    expect(await call('training:extend', { runId, epochs: 3 })).toEqual({
+      runId,
+      epochsPlanned: 5,
+    });
+    await services.supervisor.waitFor(runId);
+    const { summary, epochs } = await call('runs:get', { runId });
+    expect(summary).toMatchObject({ status: 'completed', epochsDone: 5, epochsPlanned: 5 });
+    expect(epochs.map((e) => e.epoch)).toEqual([1, 2, 3, 4, 5]);
+    const model = JSON.parse(
+      await fs.readFile(path.join(summary.dir, RUN_FILES.modelDir, 'metadata.json'), 'utf8'),
+    ) as { runId: string };
+    expect(model.runId).toBe(runId);
+  });
+
+  it('refuses to continue a run without a saved model', async () => {
+    const { runId } = await call('training:start', { ...config, epochs: 200 });
+    services.supervisor.cancel(runId);
+    await services.supervisor.waitFor(runId);
+    await expect(call('training:extend', { runId, epochs: 2 })).rejects.toThrow(
+      /no saved model to continue from/,
+    );
+  });
+
+  it('finds a learning rate: a falling then rising curve and a suggestion inside it', async () => {
+    const result = await call('training:lr-find', config);
+    expect(result.points.length).toBeGreaterThan(20);
+    const rates = result.points.map((p) => p.learningRate);
+    rates.slice(1).forEach((rate, index) => expect(rate).toBeGreaterThan(rates[index]!));
+    expect(result.suggested).toBeGreaterThanOrEqual(rates[0]!);
+    expect(result.suggested).toBeLessThanOrEqual(rates.at(-1)!);
+    // The loss at the suggestion is below the loss at the smallest rates.
+    const at = result.points.find((p) => p.learningRate === result.suggested)!;
+    expect(at.loss).toBeLessThan(result.points[0]!.loss);
+  });
+
+  it('previews augmented views of a scanned image, repeatable by seed', async () => {
+    const summary = await call('datasets:scan', { paths: [datasetRoot] });
+    const thumbnailId = summary.classes[0]!.thumbnails[0]!;
+    const preview = await call('training:augment-preview', {
+      thumbnailId,
+      augmentation: defaultAugmentation,
+      count: 3,
+      seed: 4,
+    });
+    expect(preview.images).toHaveLength(3);
+    const decoded = await Promise.all(
+      preview.images.map((url) => {
+        expect(url).toMatch(/^data:image\/jpeg;base64,/);
+        return sharp(Buffer.from(url.split(',')[1]!, 'base64')).metadata();
+      }),
+    );
+    expect(decoded.map((m) => [m.width, m.height])).toEqual([
+      [224, 224],
+      [224, 224],
+      [224, 224],
+    ]);
+    expect(new Set(preview.images).size).toBe(3);
+    const again = await call('training:augment-preview', {
+      thumbnailId,
+      augmentation: defaultAugmentation,
+      count: 3,
+      seed: 4,
+    });
+    expect(again.images).toEqual(preview.images);
+    await expect(
+      call('training:augment-preview', {
+        thumbnailId: '0'.repeat(32),
+        augmentation: defaultAugmentation,
+        count: 1,
+        seed: 1,
+      }),
+    ).rejects.toThrow(/not-found/);
+  });
+});
