@@ -1,7 +1,7 @@
 /**
  * The speed calibration in this process, on the backend the worker would pick (native TF when
  * built, else wasm; TRANSFER_STUDIO_BACKEND chooses), with the real base and real images.
- * Timings are not asserted against numbers (speed is for benchmarks), only their relations.
+ * Timings are not asserted against numbers or each other (speed is for benchmarks).
  */
 import { describe, expect, it } from 'vitest';
 import { findCatalogEntry } from '../../../shared/catalog';
@@ -40,12 +40,18 @@ describe('calibrateSpeed', () => {
     expect(result.batchSize).toBe(8);
     expect(result.decodeMsPerImage).toBeGreaterThan(0);
     expect(result.forwardMsPerImage).toBeGreaterThan(0);
-    // A training step runs the forward pass and more; the head alone is far cheaper.
-    expect(result.trainAllMsPerImage).toBeGreaterThan(result.forwardMsPerImage);
-    // Training only the top block costs less than training everything.
-    expect(result.trainTopMsPerImage).toBeLessThan(result.trainAllMsPerImage);
-    expect(result.trainBatchSize).toBe(4);
-    expect(result.headMsPerImage).toBeLessThan(result.forwardMsPerImage);
+    // Timings are measurements on a shared machine: check they exist, never how they compare.
+    for (const ms of [
+      result.trainAllMsPerImage,
+      result.trainTopMsPerImage,
+      result.headMsPerImage,
+    ]) {
+      expect(Number.isFinite(ms)).toBe(true);
+      expect(ms).toBeGreaterThan(0);
+    }
+    // As many images as fit the time budget, at least 2 and at most the 4 asked for.
+    expect(result.trainBatchSize).toBeGreaterThanOrEqual(2);
+    expect(result.trainBatchSize).toBeLessThanOrEqual(4);
     expect(result.durationMs).toBeGreaterThan(0);
 
     // With the measured activation factor, the estimate for the calibrated step is its peak.
@@ -59,7 +65,7 @@ describe('calibrateSpeed', () => {
       trainEverythingPlan(info),
       { hiddenUnits: 0, dropout: 0.2, classes: 2 },
       { train: 0, val: 0 },
-      4,
+      result.trainBatchSize!,
       result,
     );
     expect(estimate / result.peakTrainBytes!).toBeGreaterThan(0.9);
