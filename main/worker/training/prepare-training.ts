@@ -140,7 +140,10 @@ export async function prepareTraining(job: TrainJob, hooks: PrepareHooks): Promi
       recorder.phase('skipped-image', `Skipped ${item.path}: it could not be decoded (${reason}).`);
     };
     let source: BatchSource;
-    if (split.boundaryIsInput || floats > MAX_CACHED_FLOATS) {
+    // TRANSFER_STUDIO_FEATURE_CACHE=off computes the frozen part live every epoch (to measure
+    // what the cache saves, or to draw fresh augmentations every epoch).
+    const cacheOff = (hooks.env ?? process.env).TRANSFER_STUDIO_FEATURE_CACHE === 'off';
+    if (split.boundaryIsInput || floats > MAX_CACHED_FLOATS || cacheOff) {
       source = new LiveSource(graph, job.train, job.val, {
         size: job.inputSize,
         preprocessing: job.preprocessing,
@@ -153,8 +156,14 @@ export async function prepareTraining(job: TrainJob, hooks: PrepareHooks): Promi
       });
       recorder.phase(
         'cache',
-        `No feature cache: ${split.boundaryIsInput ? 'the first layers train' : 'the frozen part’s output is larger than the image'}, ` +
-          `so every epoch runs the whole base${augment ? ` on freshly augmented images (${describeAugmentation(config.augmentation)})` : ''}. ` +
+        `No feature cache: ${
+          cacheOff
+            ? 'switched off (TRANSFER_STUDIO_FEATURE_CACHE=off)'
+            : split.boundaryIsInput
+              ? 'the first layers train'
+              : 'the frozen part’s output is larger than the image'
+        }, ` +
+          `so every epoch runs the frozen layers live${augment ? ` on freshly augmented images (${describeAugmentation(config.augmentation)})` : ''}. ` +
           `Decoded images are kept in memory up to ${megabytes(budget)}.`,
       );
     } else {
