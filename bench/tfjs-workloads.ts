@@ -65,7 +65,10 @@ function emit(record: Record<string, unknown>): void {
 /** Runs one workload; a failure becomes a result row saying why, never the end of the process. */
 async function workload(name: string, run: () => Promise<Record<string, unknown>>): Promise<void> {
   if (skip.has(name)) {
-    emit({ workload: name, skipped: 'not measured on this backend (too slow; see bench/README.md)' });
+    emit({
+      workload: name,
+      skipped: 'not measured on this backend (too slow; see bench/README.md)',
+    });
     return;
   }
   try {
