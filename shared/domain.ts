@@ -196,11 +196,13 @@ export const SpeedCalibration = z.object({
   forwardMsPerImage: z.number().nonnegative(),
   /** A full training step of base + head with every base layer trainable, per image. */
   trainAllMsPerImage: z.number().nonnegative(),
-  /** The same step with only the top block of the base trainable, per image. */
+  /** A step with only the top block of the base trainable (from its cached input), per image. */
   trainTopMsPerImage: z.number().nonnegative().optional(),
-  /** Images per measured training step. */
+  /** A step with the top blocks making a quarter of the backward work trainable, per image. */
+  trainMidMsPerImage: z.number().nonnegative().optional(),
+  /** Images of the measured all-layers step (fewer than batchSize where a step is slow). */
   trainBatchSize: z.number().int().positive().optional(),
-  /** A training step of the head alone on cached features, per image. */
+  /** A training step of the head alone on cached features (at batchSize), per image. */
   headMsPerImage: z.number().nonnegative(),
   /** Reading, decoding and resizing one image (0 when no images were given). */
   decodeMsPerImage: z.number().nonnegative(),

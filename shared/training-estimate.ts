@@ -4,7 +4,7 @@
  * Pure arithmetic over ModelInfo, so the Model screen recomputes it on every toggle.
  */
 import type { FreezePlan, ModelInfo, SpeedCalibration } from './domain';
-import { effectiveTrainableLayers, fineTuneTopPlan } from './freeze-plan';
+import { effectiveTrainableLayers, fineTuneTopPlan, freezableBlocks } from './freeze-plan';
 
 export interface HeadConfig {
   /** Units of the optional hidden dense layer (0 = none). */
@@ -195,9 +195,11 @@ export function estimateEpoch(
   const { train, val } = counts;
   // Without a cache the frozen part runs every epoch (decoded images are kept in memory).
   const everyEpoch = cached ? 0 : (train + val) * frozenForward;
-  const epochMs = everyEpoch + train * step + val * trainableForward;
-  const headEpochMs =
-    everyEpoch + train * (trainableForward + calibration.headMsPerImage) + val * trainableForward;
+  // Validation runs forward only: the trainable part's share of the forward pass, and the
+  // head at about a third of its training step (a backward pass costs about two forwards).
+  const valMs = val * (trainableForward + calibration.headMsPerImage / 3);
+  const epochMs = everyEpoch + train * step + valMs;
+  const headEpochMs = everyEpoch + train * (trainableForward + calibration.headMsPerImage) + valMs;
   const setupMs = cached
     ? (train * views + val) * (decode + frozenForward)
     : (train + val) * decode;
@@ -223,10 +225,13 @@ export function trainStepMs(
   work: number,
 ): number {
   const points: [number, number][] = [[0, calibration.headMsPerImage]];
-  if (calibration.trainTopMsPerImage !== undefined) {
-    const topWork = planTotals(model, fineTuneTopPlan(model, 1), head).backwardWork;
-    if (topWork > 0 && topWork < 1) points.push([topWork, calibration.trainTopMsPerImage]);
-  }
+  const add = (plan: FreezePlan, ms: number | undefined) => {
+    const at = planTotals(model, plan, head).backwardWork;
+    const last = points[points.length - 1]!;
+    if (ms !== undefined && at > last[0] && at < 1) points.push([at, Math.max(last[1], ms)]);
+  };
+  add(fineTuneTopPlan(model, 1), calibration.trainTopMsPerImage);
+  add(midCalibrationPlan(model, head), calibration.trainMidMsPerImage);
   points.push([1, Math.max(points[points.length - 1]![1], calibration.trainAllMsPerImage)]);
   const clamped = Math.min(1, Math.max(0, work));
   for (let i = 1; i < points.length; i += 1) {
@@ -235,6 +240,23 @@ export function trainStepMs(
     if (clamped <= w1) return w1 === w0 ? c1 : c0 + ((clamped - w0) / (w1 - w0)) * (c1 - c0);
   }
   return points[points.length - 1]![1];
+}
+
+/** Backward work of the calibration's middle point (see midCalibrationPlan). */
+const MID_CALIBRATION_WORK = 0.25;
+
+/**
+ * The plan of the calibration's middle training step: the fewest top blocks whose backward work
+ * reaches a quarter of training everything. Costs per MAC grow towards the input (larger maps),
+ * so a straight line from the top block to everything would overestimate the plans in between.
+ */
+export function midCalibrationPlan(model: EstimateModel, head: HeadConfig): FreezePlan {
+  const blocks = freezableBlocks(model).length;
+  for (let k = 2; k < blocks; k += 1) {
+    const plan = fineTuneTopPlan(model, k);
+    if (planTotals(model, plan, head).backwardWork >= MID_CALIBRATION_WORK) return plan;
+  }
+  return fineTuneTopPlan(model, Math.max(1, blocks - 1));
 }
 
 /** Tensor bytes per activation element TF.js holds in a training step, when not measured. */

@@ -120,10 +120,12 @@ export const CalibrateJob = z.object({
   images: z.array(z.string()).max(64),
   /** Timed repetitions of each step, after one warm-up. */
   repeats: z.number().int().min(1).max(10).default(2),
-  /** Images per training step measured (training steps cost far more than inference). */
-  trainBatchSize: z.number().int().min(1).max(64).default(4),
-  /** Weighted layers of the top block: a second training step is timed with only these. */
+  /** At most this many images in the timed all-layers step (it costs far more than inference). */
+  trainBatchSize: z.number().int().min(1).max(64).default(16),
+  /** Weighted layers of the top block: a training step is timed with only these trainable. */
   topLayers: z.array(z.string()).default([]),
+  /** Weighted layers of the middle point (midCalibrationPlan): another step is timed. */
+  midLayers: z.array(z.string()).default([]),
 });
 export type CalibrateJob = z.infer<typeof CalibrateJob>;
 

@@ -21,6 +21,7 @@ import {
 import {
   estimateEpoch,
   headLayers,
+  midCalibrationPlan,
   planTotals,
   trainStepMs,
 } from '../../../shared/training-estimate';
@@ -195,6 +196,12 @@ describe('live totals', () => {
     const three = trainStepMs(v2, head, calibration, work(fineTuneTopPlan(v2, 3)));
     expect(three).toBeGreaterThan(12);
     expect(three).toBeLessThan(40);
+    // A measured middle point bends the line: plans below it cost less than a straight line says.
+    const mid = midCalibrationPlan(v2, head);
+    expect(work(mid)).toBeGreaterThanOrEqual(0.25);
+    const bent = { ...calibration, trainMidMsPerImage: 15 };
+    expect(trainStepMs(v2, head, bent, work(mid))).toBeCloseTo(15, 10);
+    expect(trainStepMs(v2, head, bent, work(fineTuneTopPlan(v2, 3)))).toBeLessThan(three);
   });
 
   it('turns a calibration into seconds per epoch', () => {
@@ -212,13 +219,14 @@ describe('live totals', () => {
     const frozen = estimateEpoch(v1, featureExtractorPlan(), head, calibration, counts, 16);
     // Features once: 150 images x (5 + 10) ms; then each epoch is the head only.
     expect(frozen.setupSeconds).toBeCloseTo(2.25, 10);
-    expect(frozen.epochSeconds).toBeCloseTo(0.001, 10);
+    // 100 head steps of 0.01 ms, and validation at a third of that.
+    expect(frozen.epochSeconds).toBeCloseTo((100 * 0.01 + (50 * 0.01) / 3) / 1000, 10);
     const everything = estimateEpoch(v1, trainEverythingPlan(v1), head, calibration, counts, 16);
     // Nothing to cache: images are decoded once (kept in memory), then every epoch is
-    // 100 x 40 ms of training steps + 50 x 10 ms of validation.
+    // 100 x 40 ms of training steps + 50 x 10 ms of validation (plus the head's).
     expect(everything.cached).toBe(false);
     expect(everything.setupSeconds).toBeCloseTo(0.75, 10);
-    expect(everything.epochSeconds).toBeCloseTo(4.5, 10);
+    expect(everything.epochSeconds).toBeCloseTo((100 * 40 + 50 * (10 + 0.01 / 3)) / 1000, 10);
     const top2 = estimateEpoch(v1, fineTuneTopPlan(v1, 2), head, calibration, counts, 16);
     // The frozen part runs once (setup); an epoch runs the top two blocks forward and backward.
     expect(top2.cached).toBe(true);

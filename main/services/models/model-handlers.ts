@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { EventSink, RequestHandlers } from '../../../shared/contract';
 import type { FreezePlan } from '../../../shared/domain';
 import { checkFreezePlan, fineTuneTopPlan } from '../../../shared/freeze-plan';
+import { midCalibrationPlan } from '../../../shared/training-estimate';
 import type { StudioPaths } from '../paths';
 import { ServiceError } from '../service-error';
 import type { WorkerLauncher } from '../training/worker-launcher';
@@ -15,6 +16,9 @@ import { inspectModel, listCatalog, resolveModel } from './model-store';
 import type { ResolvedModel } from './model-types';
 import { sampleImages, SpeedCalibrations } from './speed-calibration';
 import { findLayerPathInTopology } from './topology';
+
+/** The head the calibration measures with; the estimate's plan points only need its shape. */
+const TWO_CLASS_HEAD = { hiddenUnits: 0, dropout: 0.2, classes: 2 };
 
 type ModelChannel =
   | 'models:list'
@@ -80,9 +84,10 @@ export function createModelServices(options: {
             backend: request.backend ?? 'auto',
             batchSize: Math.min(request.batchSize ?? 16, 32),
             images: request.datasetRoots ? await sampleImages(request.datasetRoots) : [],
-            repeats: 2,
-            trainBatchSize: 4,
+            repeats: 3,
+            trainBatchSize: 16,
             topLayers: fineTuneTopPlan(info, 1).trainableLayers,
+            midLayers: midCalibrationPlan(info, TWO_CLASS_HEAD).trainableLayers,
           },
           request.fresh ?? false,
         );

@@ -5,8 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { findCatalogEntry } from '../../../shared/catalog';
-import { trainEverythingPlan } from '../../../shared/freeze-plan';
-import { activationFactor, estimateMemory } from '../../../shared/training-estimate';
+import { fineTuneTopPlan, trainEverythingPlan } from '../../../shared/freeze-plan';
+import {
+  activationFactor,
+  estimateMemory,
+  midCalibrationPlan,
+} from '../../../shared/training-estimate';
 import type { WorkerMessage } from '../../../shared/worker-protocol';
 import { inspectModel, resolveModel } from '../../services/models/model-store';
 import { mobilenetV1Dir } from '../../services/models/test-fixtures';
@@ -18,6 +22,8 @@ describe('calibrateSpeed', () => {
     const entry = findCatalogEntry('mobilenet_v1_0.25_224')!;
     const messages: WorkerMessage[] = [];
     const images = hymenopteraItems('train', 2).map((item) => item.path);
+    const info = await inspectModel(await resolveModel({ path: mobilenetV1Dir }, []));
+    const head = { hiddenUnits: 0, dropout: 0.2, classes: 2 };
     const result = await calibrateSpeed(
       {
         modelDir: mobilenetV1Dir,
@@ -30,7 +36,8 @@ describe('calibrateSpeed', () => {
         images,
         repeats: 1,
         trainBatchSize: 4,
-        topLayers: ['conv_dw_13', 'conv_dw_13_bn', 'conv_pw_13', 'conv_pw_13_bn'],
+        topLayers: fineTuneTopPlan(info, 1).trainableLayers,
+        midLayers: midCalibrationPlan(info, head).trainableLayers,
       },
       { emit: (message) => messages.push(message) },
     );
@@ -55,7 +62,6 @@ describe('calibrateSpeed', () => {
     expect(result.durationMs).toBeGreaterThan(0);
 
     // With the measured activation factor, the estimate for the calibrated step is its peak.
-    const info = await inspectModel(await resolveModel({ path: mobilenetV1Dir }, []));
     const factor = activationFactor(info, result);
     expect(result.peakTrainBytes).toBeGreaterThan(0);
     expect(factor).toBeGreaterThan(1);
@@ -63,7 +69,7 @@ describe('calibrateSpeed', () => {
     const estimate = estimateMemory(
       info,
       trainEverythingPlan(info),
-      { hiddenUnits: 0, dropout: 0.2, classes: 2 },
+      head,
       { train: 0, val: 0 },
       result.trainBatchSize!,
       result,

@@ -16,8 +16,11 @@ import { seededRandom } from '../training/seeded-random';
 import { splitAtFrozenPart } from '../training/split-model';
 import { TrainableNet } from '../training/trainable-net';
 
-/** Rows of the head-only step: its cost per row is tiny, so time many at once. */
-const HEAD_ROWS = 256;
+/** Images of the first, untimed step with every layer trainable (to size the timed one). */
+const PROBE_ROWS = 2;
+/** About how long the timed all-layers step and the middle step may take. */
+const ALL_STEP_BUDGET_MS = 2_500;
+const MID_STEP_BUDGET_MS = 1_500;
 
 export interface CalibrationHooks {
   emit(message: WorkerMessage): void;
@@ -26,10 +29,14 @@ export interface CalibrationHooks {
 
 /** A step whose warm-up took this long is timed once: its noise is small next to it. */
 const LONG_STEP_MS = 2_000;
+/** Cheap steps keep warming up (allocators, thread pools, kernel choices) for about this long. */
+const WARM_UP_MS = 1_000;
+const MAX_EXTRA_WARM_UPS = 6;
 
 /**
- * Median milliseconds of `repeats` runs of `step`, after one untimed warm-up run (`warmUp`, when
- * given, replaces it, e.g. a profiled run).
+ * Median milliseconds of `repeats` runs of `step`, after warming up: one untimed run (`warmUp`,
+ * when given, replaces it, e.g. a profiled run), then more of them while they are cheap: the first
+ * few steps on a fresh model run up to twice as slow as the steady state a training epoch sees.
  */
 async function timed(
   repeats: number,
@@ -38,7 +45,12 @@ async function timed(
 ): Promise<number> {
   const warmStart = performance.now();
   await warmUp();
-  const runs = performance.now() - warmStart > LONG_STEP_MS ? 1 : repeats;
+  let extra = 0;
+  while (performance.now() - warmStart < WARM_UP_MS && extra < MAX_EXTRA_WARM_UPS) {
+    await step();
+    extra += 1;
+  }
+  const runs = performance.now() - warmStart > LONG_STEP_MS && extra === 0 ? 1 : repeats;
   const times: number[] = [];
   for (let i = 0; i < runs; i += 1) {
     const start = performance.now();
@@ -57,16 +69,22 @@ async function inputBatch(job: CalibrateJob): Promise<{ x: tf.Tensor4D; decodeMs
     return { x: tf.randomUniform([job.batchSize, height, width, 3], -1, 1), decodeMs: 0 };
   }
   const items = job.images.map((path) => ({ path, label: 0 }));
+  const decodeAll = async (): Promise<Float32Array> => {
+    let pixels = new Float32Array(0);
+    for await (const batch of imageBatches(items, {
+      size: job.inputSize,
+      preprocessing: job.preprocessing,
+      batchSize: items.length,
+      prefetch: 0,
+    })) {
+      pixels = batch.pixels.slice(0, batch.items.length * perImage);
+    }
+    return pixels;
+  };
+  // The first pass pays for loading the decoder and reading the files from disk; time the second.
+  await decodeAll();
   const started = performance.now();
-  let decoded = new Float32Array(0);
-  for await (const batch of imageBatches(items, {
-    size: job.inputSize,
-    preprocessing: job.preprocessing,
-    batchSize: items.length,
-    prefetch: 0,
-  })) {
-    decoded = batch.pixels.slice(0, batch.items.length * perImage);
-  }
+  const decoded = await decodeAll();
   const count = decoded.length / perImage;
   const decodeMs = count > 0 ? (performance.now() - started) / count : 0;
   if (count === 0) {
@@ -116,6 +134,7 @@ export async function calibrateSpeed(
       trainableLayers: string[] | undefined,
       rows: number,
       profiled: boolean,
+      repeats = job.repeats,
     ): Promise<{ ms: number; peak?: number }> => {
       const freeze = applyFreezePlan(loaded.cut, {
         mode: trainableLayers ? 'custom' : 'feature-extractor',
@@ -158,25 +177,40 @@ export async function calibrateSpeed(
         peak = (await tf.profile(step)).peakBytes;
       };
       try {
-        const ms = await timed(job.repeats, step, profiled ? warmUp : step);
+        const ms = await timed(repeats, step, profiled ? warmUp : step);
         return { ms, ...(peak !== undefined ? { peak } : {}) };
       } finally {
         net.dispose();
       }
     };
-    const headMs = (await stepFor(undefined, HEAD_ROWS, false)).ms;
-    const trainRows = Math.min(job.trainBatchSize, batch);
-    const top = job.topLayers.length ? await stepFor(job.topLayers, trainRows, false) : undefined;
+    // The head and the top block at the training batch size, so per-step costs count as they
+    // will; every layer on as many images as fit in a couple of seconds (a full step on wasm
+    // can take over a second per image).
+    const headMs = (await stepFor(undefined, batch, false, Math.max(3, job.repeats))).ms;
+    const top = job.topLayers.length ? await stepFor(job.topLayers, batch, false) : undefined;
+    /** Rows that keep a step of these layers within the time budget (probed on 2 images). */
+    const rowsFor = async (layers: string[], budgetMs: number) => {
+      const probe = await stepFor(layers, PROBE_ROWS, false, 1);
+      const perImage = probe.ms / PROBE_ROWS;
+      return Math.max(
+        PROBE_ROWS,
+        Math.min(batch, job.trainBatchSize, Math.floor(budgetMs / perImage)),
+      );
+    };
+    const midRows = job.midLayers.length ? await rowsFor(job.midLayers, MID_STEP_BUDGET_MS) : 0;
+    const mid = midRows ? await stepFor(job.midLayers, midRows, false) : undefined;
     const weighted = loaded.cut.layers.filter((l) => l.weights.length > 0).map((l) => l.name);
+    const trainRows = await rowsFor(weighted, ALL_STEP_BUDGET_MS);
     const all = await stepFor(weighted, trainRows, true);
     return {
       backend: report.description,
       batchSize: batch,
       forwardMsPerImage: forwardMs / batch,
       trainAllMsPerImage: all.ms / trainRows,
-      ...(top ? { trainTopMsPerImage: top.ms / trainRows } : {}),
+      ...(top ? { trainTopMsPerImage: top.ms / batch } : {}),
+      ...(mid ? { trainMidMsPerImage: mid.ms / midRows } : {}),
       trainBatchSize: trainRows,
-      headMsPerImage: headMs / HEAD_ROWS,
+      headMsPerImage: headMs / batch,
       decodeMsPerImage: decodeMs,
       ...(all.peak !== undefined ? { peakTrainBytes: all.peak } : {}),
       measuredAt: new Date().toISOString(),
