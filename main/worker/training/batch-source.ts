@@ -82,6 +82,8 @@ export interface LiveSourceOptions {
   augmentation: Augmentation;
   augment: boolean;
   seed: number;
+  /** Pool the (single) frozen output over height and width, as the cache would store it. */
+  pool: boolean;
   memoryBudgetBytes: number;
   cancel: CancelSignal;
   onSkip: (item: ImageItem, reason: string) => void;
@@ -159,9 +161,12 @@ export class LiveSource implements BatchSource {
             : rgb;
         writeModelInput(image, this.options.preprocessing, pixels, index * perImage);
       });
-      const inputs = tf.tidy(() =>
-        this.frozen.predictAll(tf.tensor4d(pixels, [batch.items.length, height, width, 3])),
-      );
+      const inputs = tf.tidy(() => {
+        const outputs = this.frozen.predictAll(
+          tf.tensor4d(pixels, [batch.items.length, height, width, 3]),
+        );
+        return this.options.pool ? [outputs[0]!.mean([1, 2])] : outputs;
+      });
       yield { inputs, labels: batch.items.map((item) => item.label), items: batch.items };
     }
   }

@@ -150,6 +150,7 @@ export async function prepareTraining(job: TrainJob, hooks: PrepareHooks): Promi
         augmentation: config.augmentation,
         augment,
         seed: config.seed,
+        pool: !split.trainable && Boolean(head.pool),
         memoryBudgetBytes: budget,
         cancel: control,
         onSkip,
