@@ -64,7 +64,19 @@ describe('Train form settings', () => {
       fineTuneEpochs: '-3',
       fineTuneFactor: '7',
     };
-    expect(parseTrainParams(params, defaultTrainSettings.augmentation).errors).toEqual([]);
+    const unused = parseTrainParams(params, defaultTrainSettings.augmentation);
+    expect(unused.errors).toEqual([]);
+    // A stale value in a field the plan does not use never reaches the config: the recipe's does.
+    expect(unused.settings?.momentum).toBe(defaultTrainSettings.momentum);
+    expect(unused.settings?.fineTune).toEqual(defaultTrainSettings.fineTune);
+    expect(
+      parseTrainParams({ ...params, momentum: '2' }, defaultTrainSettings.augmentation).settings
+        ?.momentum,
+    ).toBe(defaultTrainSettings.momentum);
+    expect(
+      parseTrainParams({ ...params, momentum: '0.5' }, defaultTrainSettings.augmentation).settings
+        ?.momentum,
+    ).toBe(0.5);
     expect(
       parseTrainParams(params, defaultTrainSettings.augmentation, { fineTunes: true }).errors,
     ).toEqual([

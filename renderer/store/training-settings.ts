@@ -83,6 +83,13 @@ function readNumber(text: string, rule: NumberRule, errors: string[]): number {
   return value;
 }
 
+/** A field the plan does not use: its value when valid, else the recipe's (never an error). */
+function unusedNumber(text: string, rule: NumberRule, fallback: number): number {
+  const errors: string[] = [];
+  const value = readNumber(text, rule, errors);
+  return errors.length === 0 ? value : fallback;
+}
+
 /**
  * Checks every field against the same limits as TrainConfig. Fields the current plan does not
  * use (momentum with Adam, patience without early stopping, fine-tuning with a frozen base)
@@ -109,40 +116,34 @@ export function parseTrainParams(
     { label: 'Batch size', integer: true, min: 1, max: 1024, hint: 'try 16 or 32' },
     errors,
   );
+  const momentumRule = { label: 'Momentum', min: 0, max: 0.999, hint: 'try 0.9' };
   const momentum =
     params.optimizer === 'sgd'
-      ? readNumber(
-          params.momentum,
-          { label: 'Momentum', min: 0, max: 0.999, hint: 'try 0.9' },
-          errors,
-        )
-      : Number(params.momentum) || recipe.momentum;
+      ? readNumber(params.momentum, momentumRule, errors)
+      : unusedNumber(params.momentum, momentumRule, recipe.momentum);
   const labelSmoothing = readNumber(
     params.labelSmoothing,
     { label: 'Label smoothing', min: 0, max: 0.5, hint: 'try 0.1' },
     errors,
   );
+  const patienceRule = { label: 'Patience', integer: true, min: 1, max: 100, hint: 'try 10' };
   const patience = params.earlyStopping
-    ? readNumber(
-        params.patience,
-        { label: 'Patience', integer: true, min: 1, max: 100, hint: 'try 10' },
-        errors,
-      )
-    : Number(params.patience) || recipe.earlyStopping.patience;
+    ? readNumber(params.patience, patienceRule, errors)
+    : unusedNumber(params.patience, patienceRule, recipe.earlyStopping.patience);
+  const epochsRule = { label: 'Fine-tuning epochs', integer: true, min: 0, max: 1000 };
   const fineTuneEpochs = options.fineTunes
-    ? readNumber(
-        params.fineTuneEpochs,
-        { label: 'Fine-tuning epochs', integer: true, min: 0, max: 1000 },
-        errors,
-      )
-    : Number(params.fineTuneEpochs) || recipe.fineTune.epochs;
+    ? readNumber(params.fineTuneEpochs, epochsRule, errors)
+    : unusedNumber(params.fineTuneEpochs, epochsRule, recipe.fineTune.epochs);
+  const factorRule = {
+    label: 'Fine-tuning rate factor',
+    min: 0,
+    max: 1,
+    above: true,
+    hint: 'try 0.1',
+  };
   const learningRateFactor = options.fineTunes
-    ? readNumber(
-        params.fineTuneFactor,
-        { label: 'Fine-tuning rate factor', min: 0, max: 1, above: true, hint: 'try 0.1' },
-        errors,
-      )
-    : Number(params.fineTuneFactor) || recipe.fineTune.learningRateFactor;
+    ? readNumber(params.fineTuneFactor, factorRule, errors)
+    : unusedNumber(params.fineTuneFactor, factorRule, recipe.fineTune.learningRateFactor);
   const hiddenUnits = readNumber(
     params.hiddenUnits,
     { label: 'Hidden units', integer: true, min: 0, max: 4096, hint: '0 means none' },

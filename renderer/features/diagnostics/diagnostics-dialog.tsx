@@ -84,8 +84,8 @@ export function DiagnosticsDialog(props: { open: boolean; onClose(): void }) {
               ) : null}
               {s.saved ? (
                 <div>
-                  <span className="stat-label">Saved with {s.savedRun ?? 'the last run'}</span>
-                  <strong>{s.saved}</strong>
+                  <span className="stat-label">Last run used</span>
+                  <strong title={s.savedRun ?? undefined}>{s.saved}</strong>
                 </div>
               ) : null}
               <div>

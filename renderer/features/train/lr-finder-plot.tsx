@@ -64,7 +64,8 @@ export function LrFinderPlot(props: { result: LrFinderResult }) {
             ...axis,
             label: 'learning rate (log scale)',
             labelSize: 20,
-            values: (_u, ticks) => ticks.map(formatRate),
+            // A log axis labels only some ticks; uPlot passes null for the others.
+            values: (_u, ticks) => ticks.map((t) => (t === null ? '' : formatRate(t))),
           },
           { ...axis, size: 48, label: 'loss', labelSize: 20 },
         ],

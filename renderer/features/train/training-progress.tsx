@@ -130,7 +130,8 @@ export function TrainingProgress() {
           label={active ? 'Time left' : 'Duration'}
           value={
             active
-              ? last
+              ? // An extended run's last epoch said 0 left before the extension: no estimate yet.
+                last && (last.etaMs > 0 || last.epoch >= s.planned)
                 ? formatDuration(last.etaMs)
                 : '—'
               : s.summary?.durationMs
