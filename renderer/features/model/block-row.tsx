@@ -72,6 +72,9 @@ export function BlockRow(props: {
         <div className="block-name">
           <span className="block-label" title={block.layers.join(', ')}>
             {block.label}
+          </span>
+          <span className="block-kind">
+            {kindLabel(block.kind)}
             {block.residual ? (
               <span
                 className="skip-badge"
@@ -82,7 +85,6 @@ export function BlockRow(props: {
             ) : null}
             {block.hasBatchNorm ? <span className="bn-badge">BN</span> : null}
           </span>
-          <span className="block-kind">{kindLabel(block.kind)}</span>
         </div>
         <span className="block-shape">{formatShape(block.outputShape.slice(1))}</span>
         <span className="block-params">
