@@ -10,8 +10,6 @@ export type TrainField =
   | 'patience'
   | 'fineTuneEpochs'
   | 'fineTuneFactor'
-  | 'hiddenUnits'
-  | 'dropout'
   | 'seed'
   | 'viewsPerImage'
   | 'extendEpochs';

@@ -31,6 +31,11 @@ export interface TrainingSlice {
   /** Batch curves, mutated in place outside React; `seriesVersion` ticks when they change. */
   series: MetricSeries;
   seriesVersion: number;
+  /**
+   * Clears the Train screen's run view for a run about to start (curves, metrics, queued
+   * events, errors): for startTraining and for any other action that starts a run (retrain).
+   */
+  beginRunView(plannedEpochs: number | null): void;
   startTraining(): Promise<void>;
   cancelTraining(): Promise<void>;
   pauseTraining(): Promise<void>;
@@ -128,12 +133,9 @@ export const createTrainingSlice: SliceCreator<TrainingSlice> = (api) => (set, g
     extendEpochs: '2',
     series: new MetricSeries(),
     seriesVersion: 0,
-    async startTraining() {
-      const state = get();
-      const config = state.trainConfig();
-      if (isRunActive(state.runStatus) || !config) return;
+    beginRunView(plannedEpochs) {
       updates.clear();
-      state.series.reset();
+      get().series.reset();
       set({
         runId: null,
         runStatus: 'starting',
@@ -141,7 +143,7 @@ export const createTrainingSlice: SliceCreator<TrainingSlice> = (api) => (set, g
         phase: 'starting',
         phaseMessage: null,
         phaseProgress: null,
-        plannedEpochs: config.epochs + (state.fineTunes() ? config.fineTune.epochs : 0),
+        plannedEpochs,
         lastBatch: null,
         epochMetrics: [],
         runSummary: null,
@@ -149,6 +151,12 @@ export const createTrainingSlice: SliceCreator<TrainingSlice> = (api) => (set, g
         controlError: null,
         seriesVersion: get().seriesVersion + 1,
       });
+    },
+    async startTraining() {
+      const state = get();
+      const config = state.trainConfig();
+      if (isRunActive(state.runStatus) || !config) return;
+      state.beginRunView(config.epochs + (state.fineTunes() ? config.fineTune.epochs : 0));
       try {
         const { runId } = await api.request('training:start', config);
         // Status events may have arrived first and already moved the run on.

@@ -198,26 +198,9 @@ export function AdvancedSettings(props: { disabled: boolean }) {
             to add a second, gentler phase that fine-tunes them.
           </p>
         )}
-        <NumberField
-          name="hiddenUnits"
-          label="Hidden units in the head"
-          value={p.hiddenUnits}
-          step="16"
-          min="0"
-          disabled={off}
-          hint="0 = a single dense layer (best for small datasets)."
-          onChange={(value) => set('hiddenUnits', value)}
-        />
-        <NumberField
-          name="dropout"
-          label="Dropout"
-          value={p.dropout}
-          step="0.05"
-          min="0"
-          max="0.9"
-          disabled={off}
-          onChange={(value) => set('dropout', value)}
-        />
+        <p className="field-hint">
+          The head’s size (hidden units) and dropout are set with the head on the Model tab.
+        </p>
       </div>
 
       <div className="field-group">
