@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { resolveStudioPaths } from '../../main/services/paths';
+import { defaultTrainSettings } from '../../shared/recipe';
 import { createStudioServices, type StudioServices } from '../../main/services/studio-services';
 import { nodeWorkerLauncher } from '../../main/services/training/node-worker-launcher';
 import { startWebShell, type WebShell } from '../../main/server/web-shell';
@@ -175,6 +176,12 @@ describe('training settings and run controls over the real web shell and worker'
     expect(state().paused).toBe(false);
     await until(store, (s) => s.series.batchCount > batchesWhenPaused);
 
+    // Extending a running run raises its plan at once.
+    state().setExtendEpochs('5');
+    await state().extendTraining();
+    expect(state().controlError).toBeNull();
+    expect(state().plannedEpochs).toBe(1005);
+
     await state().cancelTraining();
     await until(store, (s) => s.runStatus === 'cancelled');
     expect(state().paused).toBe(false);
@@ -199,6 +206,28 @@ describe('training settings and run controls over the real web shell and worker'
     expect(state().epochMetrics.map((e) => e.epoch)).toEqual([1, 2, 3, 4]);
     expect(state().series.epochCount).toBe(4);
     expect(state().runSummary?.epochsDone).toBe(4);
+  });
+
+  it('offers the fine-tuning phase only when base layers are unfrozen', () => {
+    expect(state().fineTunes()).toBe(false);
+    state().setTrainParam('fineTuneEpochs', 'many');
+    expect(state().trainBlockers()).toEqual([]);
+    const last =
+      state()
+        .modelInfo?.layers.filter((layer) => layer.hasWeights)
+        .at(-1)?.name ?? '';
+    state().toggleLayerTrainable(last);
+    expect(state().fineTunes()).toBe(true);
+    expect(state().trainBlockers()).toEqual([
+      'Fine-tuning epochs must be a whole number from 0 to 1000.',
+    ]);
+    state().setTrainParam('fineTuneEpochs', '3');
+    expect(state().trainConfig()?.fineTune).toEqual({
+      epochs: 3,
+      learningRateFactor: defaultTrainSettings.fineTune.learningRateFactor,
+    });
+    expect(state().trainConfig()?.freeze).toEqual({ mode: 'custom', trainableLayers: [last] });
+    state().freezeAllLayers();
   });
 
   it('refuses an extension that is not a whole number, in words', async () => {
