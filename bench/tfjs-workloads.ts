@@ -217,6 +217,8 @@ async function main(): Promise<void> {
     const live = new LiveSource(InferenceGraph.fromModel(cut), train, [], {
       ...sourceOptions,
       augment: false,
+      // The uncached head here takes the frozen part's unpooled output (inputsPooled: false).
+      pool: false,
       memoryBudgetBytes: 1 << 30,
     });
     const withDecodeStart = performance.now();
