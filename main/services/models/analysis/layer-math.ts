@@ -4,176 +4,29 @@
  * images). A class not listed here is reported as unsupported rather than guessed.
  */
 import { UnsupportedTopologyError } from './layer-graph';
+import {
+  channelsLast,
+  first,
+  noWeights,
+  pair,
+  product,
+  sameShape,
+  spatial,
+  type Config,
+  type LayerMath,
+  type Rule,
+  type Shape,
+} from './rule-helpers';
+import {
+  batchNorm,
+  conv2d,
+  dense,
+  depthwiseConv2d,
+  prelu,
+  separableConv2d,
+} from './weighted-rules';
 
-export type Shape = (number | null)[];
-
-export interface LayerMath {
-  outputShape: Shape;
-  params: number;
-  /** Parameters the optimizer updates when the layer trains (BN moving statistics never are). */
-  trainableParams: number;
-  /** Multiply-accumulates per image (one item of the batch). */
-  macs: number;
-}
-
-type Config = Record<string, unknown>;
-type Rule = (config: Config, inputs: Shape[], name: string) => LayerMath;
-
-const pair = (value: unknown, fallback: number): [number, number] => {
-  if (typeof value === 'number') return [value, value];
-  if (Array.isArray(value) && typeof value[0] === 'number') {
-    return [value[0], typeof value[1] === 'number' ? value[1] : value[0]];
-  }
-  return [fallback, fallback];
-};
-
-const product = (dims: readonly (number | null)[]): number =>
-  dims.reduce<number>((acc, dim) => acc * (dim ?? 1), 1);
-
-function known(value: number | null | undefined, what: string, name: string): number {
-  if (typeof value !== 'number') {
-    throw new UnsupportedTopologyError(`Layer "${name}" has an unknown ${what}.`);
-  }
-  return value;
-}
-
-function channelsLast(config: Config, name: string): void {
-  const format = config.data_format ?? config.dataFormat;
-  if (format !== undefined && format !== null && format !== 'channels_last') {
-    throw new UnsupportedTopologyError(
-      `Layer "${name}" uses ${String(format)}; only channels_last is analysed.`,
-    );
-  }
-}
-
-/** Spatial output size of a convolution or pooling window along one axis. */
-function windowOut(
-  size: number | null,
-  kernel: number,
-  stride: number,
-  dilation: number,
-  padding: unknown,
-): number | null {
-  if (size === null) return null;
-  if (padding === 'same') return Math.ceil(size / stride);
-  const effective = (kernel - 1) * dilation + 1;
-  return Math.floor((size - effective) / stride) + 1;
-}
-
-function first(inputs: Shape[], name: string): Shape {
-  const input = inputs[0];
-  if (!input) throw new UnsupportedTopologyError(`Layer "${name}" has no input.`);
-  return input;
-}
-
-function spatial(config: Config, input: Shape, name: string, kernel: [number, number]) {
-  channelsLast(config, name);
-  if (input.length !== 4) {
-    throw new UnsupportedTopologyError(
-      `Layer "${name}" expects a 4-D input, got [${input.join(', ')}].`,
-    );
-  }
-  const [strideH, strideW] = pair(config.strides, 1);
-  const [dilH, dilW] = pair(config.dilation_rate ?? config.dilationRate, 1);
-  const height = windowOut(input[1]!, kernel[0], strideH, dilH, config.padding);
-  const width = windowOut(input[2]!, kernel[1], strideW, dilW, config.padding);
-  return { height, width, channels: known(input[3], 'channel count', name) };
-}
-
-const noWeights = (outputShape: Shape): LayerMath => ({
-  outputShape,
-  params: 0,
-  trainableParams: 0,
-  macs: 0,
-});
-const sameShape: Rule = (_config, inputs, name) => noWeights([...first(inputs, name)]);
-const weighted = (outputShape: Shape, params: number, macs: number): LayerMath => ({
-  outputShape,
-  params,
-  trainableParams: params,
-  macs,
-});
-
-const conv2d: Rule = (config, inputs, name) => {
-  const kernel = pair(config.kernel_size ?? config.kernelSize, 1);
-  const { height, width, channels } = spatial(config, first(inputs, name), name, kernel);
-  const filters = known(config.filters as number, 'filter count', name);
-  const bias = config.use_bias === false || config.useBias === false ? 0 : filters;
-  const perPosition = kernel[0] * kernel[1] * channels * filters;
-  return weighted(
-    [null, height, width, filters],
-    perPosition + bias,
-    (height ?? 1) * (width ?? 1) * perPosition,
-  );
-};
-
-const depthwiseConv2d: Rule = (config, inputs, name) => {
-  const kernel = pair(config.kernel_size ?? config.kernelSize, 1);
-  const { height, width, channels } = spatial(config, first(inputs, name), name, kernel);
-  const multiplier = (config.depth_multiplier ?? config.depthMultiplier ?? 1) as number;
-  const out = channels * multiplier;
-  const bias = config.use_bias === false || config.useBias === false ? 0 : out;
-  const perPosition = kernel[0] * kernel[1] * out;
-  return weighted(
-    [null, height, width, out],
-    perPosition + bias,
-    (height ?? 1) * (width ?? 1) * perPosition,
-  );
-};
-
-const separableConv2d: Rule = (config, inputs, name) => {
-  const kernel = pair(config.kernel_size ?? config.kernelSize, 1);
-  const { height, width, channels } = spatial(config, first(inputs, name), name, kernel);
-  const multiplier = (config.depth_multiplier ?? config.depthMultiplier ?? 1) as number;
-  const filters = known(config.filters as number, 'filter count', name);
-  const depthwise = kernel[0] * kernel[1] * channels * multiplier;
-  const pointwise = channels * multiplier * filters;
-  const bias = config.use_bias === false || config.useBias === false ? 0 : filters;
-  const positions = (height ?? 1) * (width ?? 1);
-  return weighted(
-    [null, height, width, filters],
-    depthwise + pointwise + bias,
-    positions * (depthwise + pointwise),
-  );
-};
-
-const dense: Rule = (config, inputs, name) => {
-  const input = first(inputs, name);
-  const units = known(config.units as number, 'unit count', name);
-  const inFeatures = known(input[input.length - 1], 'input width', name);
-  const bias = config.use_bias === false || config.useBias === false ? 0 : units;
-  const rows = product(input.slice(1, -1));
-  return weighted(
-    [...input.slice(0, -1), units],
-    inFeatures * units + bias,
-    rows * inFeatures * units,
-  );
-};
-
-const batchNorm: Rule = (config, inputs, name) => {
-  const input = first(inputs, name);
-  const axis = (config.axis ?? -1) as number | number[];
-  const axes = Array.isArray(axis) ? axis : [axis];
-  const channels = product(
-    axes.map((a) => known(input[a < 0 ? input.length + a : a], 'channel count', name)),
-  );
-  const trainable =
-    (config.center === false ? 0 : channels) + (config.scale === false ? 0 : channels);
-  // gamma/beta train; moving mean and variance are updated by the layer, never by the optimizer.
-  return {
-    outputShape: [...input],
-    params: trainable + 2 * channels,
-    trainableParams: trainable,
-    macs: 0,
-  };
-};
-
-const prelu: Rule = (config, inputs, name) => {
-  const input = first(inputs, name);
-  const shared = new Set(((config.shared_axes ?? config.sharedAxes ?? []) as number[]) ?? []);
-  const params = product(input.slice(1).map((dim, index) => (shared.has(index + 1) ? 1 : dim)));
-  return weighted([...input], params, 0);
-};
+export type { LayerMath, Shape } from './rule-helpers';
 
 const padding2d: Rule = (config, inputs, name) => {
   const input = first(inputs, name);
