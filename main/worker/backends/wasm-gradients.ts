@@ -3,8 +3,10 @@
  * (Conv2DBackpropFilter, DepthwiseConv2dNativeBackpropFilter) nor for the input gradient of
  * depthwise convolutions, so fine-tuning base layers fails on it with "Kernel ... not
  * registered". This registers them for wasm, built from ops wasm does have (pad, strided slice,
- * matMul, mul/sum): one small step per filter tap, all on wasm. Unusual attributes (dilations,
- * NCHW) fall back to the CPU backend's own kernel, run on copies of the data.
+ * matMul) or as plain loops over the data: a 1x1 convolution's gradients are one matrix product
+ * each, the rest (3x3 and depthwise filters) loops, which beat a strided slice per filter tap
+ * several times over. Unusual attributes (dilations, NCHW) fall back to the CPU backend's own
+ * kernel, run on copies of the data.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -57,120 +59,144 @@ function isPlain(attrs: ConvAttrs): boolean {
   return !dilated && (attrs.dataFormat ?? 'NHWC') === 'NHWC';
 }
 
-/** x padded, and its window for filter tap (kh, kw): [B, outH, outW, C]. */
-function tapsOf(x: tf.Tensor4D, info: tf.backend_util.Conv2DInfo) {
+/** True for a 1x1, stride-1, unpadded convolution: its gradients are single matrix products. */
+function isPointwise(info: tf.backend_util.Conv2DInfo): boolean {
   const { top, bottom, left, right } = info.padInfo;
-  const padded = tf.pad(x, [
-    [0, 0],
-    [top, bottom],
-    [left, right],
-    [0, 0],
-  ]);
-  const [batch, , , channels] = x.shape;
-  return (kh: number, kw: number): tf.Tensor4D =>
-    tf.stridedSlice(
-      padded,
-      [0, kh, kw, 0],
-      [
-        batch,
-        kh + (info.outHeight - 1) * info.strideHeight + 1,
-        kw + (info.outWidth - 1) * info.strideWidth + 1,
-        channels,
-      ],
-      [1, info.strideHeight, info.strideWidth, 1],
-    ) as tf.Tensor4D;
+  return (
+    info.filterHeight === 1 &&
+    info.filterWidth === 1 &&
+    info.strideHeight === 1 &&
+    info.strideWidth === 1 &&
+    top + bottom + left + right === 0
+  );
 }
 
-/** dW[kh,kw,ci,co] = Σ x[b, oh*s+kh, ow*s+kw, ci] · dy[b,oh,ow,co]: one matMul per tap. */
-function conv2dFilterGradient(
-  x: tf.Tensor4D,
-  dy: tf.Tensor4D,
-  attrs: ConvAttrs & { filterShape: Shape4 },
-) {
-  const info = geometry(x.shape, attrs.filterShape, attrs, false);
-  const tap = tapsOf(x, info);
-  const [kh, kw, ci, co] = attrs.filterShape;
-  const rows = dy.shape[0] * dy.shape[1] * dy.shape[2];
-  const dy2 = dy.reshape([rows, co]);
-  const parts: tf.Tensor[] = [];
-  for (let h = 0; h < kh; h += 1) {
-    for (let w = 0; w < kw; w += 1) parts.push(tf.matMul(tap(h, w).reshape([rows, ci]), dy2, true));
-  }
-  return tf.stack(parts).reshape(attrs.filterShape);
-}
-
-/** dW[kh,kw,c,m] = Σ x[b, oh*s+kh, ow*s+kw, c] · dy[b,oh,ow,c*M+m]. */
-function depthwiseFilterGradient(
-  x: tf.Tensor4D,
-  dy: tf.Tensor4D,
-  attrs: ConvAttrs & { filterShape: Shape4 },
-) {
-  const info = geometry(x.shape, attrs.filterShape, attrs, true);
-  const tap = tapsOf(x, info);
-  const [kh, kw, channels, multiplier] = attrs.filterShape;
-  const dy5 = dy.reshape([dy.shape[0], dy.shape[1], dy.shape[2], channels, multiplier]);
-  const parts: tf.Tensor[] = [];
-  for (let h = 0; h < kh; h += 1) {
-    for (let w = 0; w < kw; w += 1) parts.push(tap(h, w).expandDims(4).mul(dy5).sum([0, 1, 2]));
-  }
-  return tf.stack(parts).reshape(attrs.filterShape);
-}
-
-/** Spreads t [B,H,W,C] onto a grid with the given strides, zeros between: [B,(H-1)sh+1,(W-1)sw+1,C]. */
-function dilate(t: tf.Tensor4D, sh: number, sw: number): tf.Tensor4D {
-  if (sh === 1 && sw === 1) return t;
-  const [b, h, w, c] = t.shape;
-  return t
-    .reshape([b, h, 1, w, 1, c])
-    .pad([
-      [0, 0],
-      [0, 0],
-      [0, sh - 1],
-      [0, 0],
-      [0, sw - 1],
-      [0, 0],
-    ])
-    .reshape([b, h * sh, w * sw, c])
-    .slice([0, 0, 0, 0], [b, (h - 1) * sh + 1, (w - 1) * sw + 1, c]) as tf.Tensor4D;
-}
-
-/** dx[b, oh*s+kh-pad, ow*s+kw-pad, c] += Σ_m dy[b,oh,ow,c*M+m] · W[kh,kw,c,m]. */
-function depthwiseInputGradient(
-  dy: tf.Tensor4D,
-  filter: tf.Tensor4D,
-  attrs: ConvAttrs & { inputShape: Shape4 },
-) {
-  const info = geometry(attrs.inputShape, filter.shape, attrs, true);
-  const [batch, height, width, channels] = attrs.inputShape;
-  const [kh, kw, , multiplier] = filter.shape;
-  const { top, bottom, left, right } = info.padInfo;
-  const paddedHeight = height + top + bottom;
-  const paddedWidth = width + left + right;
-  const dy5 = dy.reshape([batch, info.outHeight, info.outWidth, channels, multiplier]);
-  const spanH = (info.outHeight - 1) * info.strideHeight + 1;
-  const spanW = (info.outWidth - 1) * info.strideWidth + 1;
-  let sum: tf.Tensor4D = tf.zeros([batch, paddedHeight, paddedWidth, channels]);
-  for (let h = 0; h < kh; h += 1) {
-    for (let w = 0; w < kw; w += 1) {
-      const weights = filter
-        .slice([h, w, 0, 0], [1, 1, channels, multiplier])
-        .reshape([channels, multiplier]);
-      const contribution = dilate(
-        dy5.mul(weights).sum(4) as tf.Tensor4D,
-        info.strideHeight,
-        info.strideWidth,
-      );
-      sum = sum.add(
-        contribution.pad([
-          [0, 0],
-          [h, paddedHeight - h - spanH],
-          [w, paddedWidth - w - spanW],
-          [0, 0],
-        ]),
-      );
+/**
+ * dW[kh,kw,ci,co] = Σ x[b, oh*s+kh-pad, ow*s+kw-pad, ci] · dy[b,oh,ow,co], as plain loops over
+ * the data (a strided slice per filter tap costs more than the arithmetic on wasm).
+ */
+function conv2dFilterGradientLoops(
+  x: Float32Array,
+  dy: Float32Array,
+  info: tf.backend_util.Conv2DInfo,
+): Float32Array {
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
+  const { filterHeight, filterWidth, strideHeight, strideWidth } = info;
+  const { top, left } = info.padInfo;
+  const dW = new Float32Array(filterHeight * filterWidth * inChannels * outChannels);
+  for (let b = 0; b < batchSize; b += 1) {
+    for (let oh = 0; oh < outHeight; oh += 1) {
+      for (let ow = 0; ow < outWidth; ow += 1) {
+        const dyOffset = ((b * outHeight + oh) * outWidth + ow) * outChannels;
+        for (let kh = 0; kh < filterHeight; kh += 1) {
+          const ih = oh * strideHeight + kh - top;
+          if (ih < 0 || ih >= inHeight) continue;
+          for (let kw = 0; kw < filterWidth; kw += 1) {
+            const iw = ow * strideWidth + kw - left;
+            if (iw < 0 || iw >= inWidth) continue;
+            const xOffset = ((b * inHeight + ih) * inWidth + iw) * inChannels;
+            const wOffset = (kh * filterWidth + kw) * inChannels * outChannels;
+            for (let ci = 0; ci < inChannels; ci += 1) {
+              const value = x[xOffset + ci]!;
+              if (value === 0) continue;
+              const row = wOffset + ci * outChannels;
+              for (let co = 0; co < outChannels; co += 1) {
+                dW[row + co]! += value * dy[dyOffset + co]!;
+              }
+            }
+          }
+        }
+      }
     }
   }
-  return sum.slice([0, top, left, 0], [batch, height, width, channels]);
+  return dW;
+}
+
+/** dW[kh,kw,c,m] = Σ x[b, oh*s+kh-pad, ow*s+kw-pad, c] · dy[b,oh,ow,c*M+m], as loops. */
+function depthwiseFilterGradientLoops(
+  x: Float32Array,
+  dy: Float32Array,
+  info: tf.backend_util.Conv2DInfo,
+): Float32Array {
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
+  const { filterHeight, filterWidth, strideHeight, strideWidth } = info;
+  const { top, left } = info.padInfo;
+  const multiplier = outChannels / inChannels;
+  const dW = new Float32Array(filterHeight * filterWidth * outChannels);
+  for (let b = 0; b < batchSize; b += 1) {
+    for (let oh = 0; oh < outHeight; oh += 1) {
+      for (let ow = 0; ow < outWidth; ow += 1) {
+        const dyOffset = ((b * outHeight + oh) * outWidth + ow) * outChannels;
+        for (let kh = 0; kh < filterHeight; kh += 1) {
+          const ih = oh * strideHeight + kh - top;
+          if (ih < 0 || ih >= inHeight) continue;
+          for (let kw = 0; kw < filterWidth; kw += 1) {
+            const iw = ow * strideWidth + kw - left;
+            if (iw < 0 || iw >= inWidth) continue;
+            const xOffset = ((b * inHeight + ih) * inWidth + iw) * inChannels;
+            const wOffset = (kh * filterWidth + kw) * outChannels;
+            if (multiplier === 1) {
+              for (let c = 0; c < inChannels; c += 1) {
+                dW[wOffset + c]! += x[xOffset + c]! * dy[dyOffset + c]!;
+              }
+              continue;
+            }
+            for (let c = 0; c < inChannels; c += 1) {
+              const value = x[xOffset + c]!;
+              for (let m = 0; m < multiplier; m += 1) {
+                dW[wOffset + c * multiplier + m]! += value * dy[dyOffset + c * multiplier + m]!;
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  return dW;
+}
+
+/** dx[b, oh*s+kh-pad, ow*s+kw-pad, c] += Σ_m dy[b,oh,ow,c*M+m] · W[kh,kw,c,m], as loops. */
+function depthwiseInputGradientLoops(
+  dy: Float32Array,
+  filter: Float32Array,
+  info: tf.backend_util.Conv2DInfo,
+): Float32Array {
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
+  const { filterHeight, filterWidth, strideHeight, strideWidth } = info;
+  const { top, left } = info.padInfo;
+  const multiplier = outChannels / inChannels;
+  const dx = new Float32Array(batchSize * inHeight * inWidth * inChannels);
+  for (let b = 0; b < batchSize; b += 1) {
+    for (let oh = 0; oh < outHeight; oh += 1) {
+      for (let ow = 0; ow < outWidth; ow += 1) {
+        const dyOffset = ((b * outHeight + oh) * outWidth + ow) * outChannels;
+        for (let kh = 0; kh < filterHeight; kh += 1) {
+          const ih = oh * strideHeight + kh - top;
+          if (ih < 0 || ih >= inHeight) continue;
+          for (let kw = 0; kw < filterWidth; kw += 1) {
+            const iw = ow * strideWidth + kw - left;
+            if (iw < 0 || iw >= inWidth) continue;
+            const xOffset = ((b * inHeight + ih) * inWidth + iw) * inChannels;
+            const wOffset = (kh * filterWidth + kw) * outChannels;
+            if (multiplier === 1) {
+              for (let c = 0; c < inChannels; c += 1) {
+                dx[xOffset + c]! += dy[dyOffset + c]! * filter[wOffset + c]!;
+              }
+              continue;
+            }
+            for (let c = 0; c < inChannels; c += 1) {
+              let sum = 0;
+              for (let m = 0; m < multiplier; m += 1) {
+                sum += dy[dyOffset + c * multiplier + m]! * filter[wOffset + c * multiplier + m]!;
+              }
+              dx[xOffset + c]! += sum;
+            }
+          }
+        }
+      }
+    }
+  }
+  return dx;
 }
 
 /** Runs the CPU backend's kernel on copies of the inputs (slow, but any attributes). */
@@ -200,11 +226,26 @@ function onCpu(kernelName: string, params: KernelParams): TensorInfo | TensorInf
   }
 }
 
+/** Reads two float inputs, computes with `compute`, writes the result as new wasm data. */
+function withData(
+  params: KernelParams,
+  names: [string, string],
+  shape: number[],
+  compute: (a: Float32Array, b: Float32Array) => Float32Array,
+): TensorInfo {
+  const backend = params.backend as DataBackend;
+  const [a, b] = names.map((name) => backend.readSync(params.inputs[name]!.dataId)) as [
+    Float32Array,
+    Float32Array,
+  ];
+  return { dataId: backend.write(compute(a, b), shape, 'float32'), shape, dtype: 'float32' };
+}
+
 /** Runs `compute` on tensors viewing the kernel's inputs; returns its result as new wasm data. */
 function fromOps(
   params: KernelParams,
   names: [string, string],
-  compute: (a: tf.Tensor4D, b: tf.Tensor4D) => tf.Tensor,
+  compute: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor,
 ): TensorInfo {
   const backend = params.backend as DataBackend;
   // Tensors viewing the inputs: each holds a reference, so disposing them leaves the inputs be.
@@ -212,15 +253,13 @@ function fromOps(
     const info = params.inputs[name]!;
     backend.incRef(info.dataId);
     return tf.engine().makeTensorFromTensorInfo(info);
-  }) as [tf.Tensor4D, tf.Tensor4D];
+  }) as [tf.Tensor, tf.Tensor];
   try {
     const result = tf.tidy(() => compute(a, b));
-    const values = result.dataSync() as Float32Array;
-    const info = {
-      dataId: backend.write(values.slice(), result.shape, 'float32'),
-      shape: result.shape,
-      dtype: 'float32' as const,
-    };
+    // The result's data becomes the kernel's output as it is (no copy): one more reference,
+    // then the tensor itself goes.
+    backend.incRef(result.dataId);
+    const info = { dataId: result.dataId, shape: result.shape, dtype: 'float32' as const };
     result.dispose();
     return info;
   } finally {
@@ -229,27 +268,79 @@ function fromOps(
   }
 }
 
+/** wasm's own Conv2DBackpropInput, kept for the cases the matrix product does not cover. */
+let wasmConv2dBackpropInput: KernelFunc | undefined;
+
 const KERNELS: Record<string, KernelFunc> = {
   Conv2DBackpropFilter: (params) => {
     const attrs = params.attrs as unknown as ConvAttrs & { filterShape: Shape4 };
     if (!isPlain(attrs)) return onCpu('Conv2DBackpropFilter', params);
-    return fromOps(params, ['x', 'dy'], (x, dy) => conv2dFilterGradient(x, dy, attrs));
+    const x = params.inputs.x!;
+    const info = geometry(x.shape as Shape4, attrs.filterShape, attrs, false);
+    if (isPointwise(info)) {
+      // dW = xᵀ·dy over all pixels, written as a 1x1 convolution with the pixels as channels:
+      // wasm runs convolutions through XNNPACK, several times faster than its matMul here.
+      return fromOps(params, ['x', 'dy'], (xs, dy) => {
+        const rows = xs.size / info.inChannels;
+        const xT = xs.reshape([rows, info.inChannels]).transpose();
+        return tf
+          .conv2d(
+            xT.reshape([1, 1, info.inChannels, rows]) as tf.Tensor4D,
+            dy.reshape([1, 1, rows, info.outChannels]) as tf.Tensor4D,
+            1,
+            'valid',
+          )
+          .reshape(attrs.filterShape);
+      });
+    }
+    return withData(params, ['x', 'dy'], attrs.filterShape, (xs, dy) =>
+      conv2dFilterGradientLoops(xs, dy, info),
+    );
   },
   DepthwiseConv2dNativeBackpropFilter: (params) => {
     const attrs = params.attrs as unknown as ConvAttrs & { filterShape: Shape4 };
     if (!isPlain(attrs)) return onCpu('DepthwiseConv2dNativeBackpropFilter', params);
-    return fromOps(params, ['x', 'dy'], (x, dy) => depthwiseFilterGradient(x, dy, attrs));
+    const info = geometry(params.inputs.x!.shape as Shape4, attrs.filterShape, attrs, true);
+    return withData(params, ['x', 'dy'], attrs.filterShape, (x, dy) =>
+      depthwiseFilterGradientLoops(x, dy, info),
+    );
   },
   DepthwiseConv2dNativeBackpropInput: (params) => {
     const attrs = params.attrs as unknown as ConvAttrs & { inputShape: Shape4 };
     if (!isPlain(attrs)) return onCpu('DepthwiseConv2dNativeBackpropInput', params);
-    return fromOps(params, ['dy', 'filter'], (dy, filter) =>
-      depthwiseInputGradient(dy, filter, attrs),
+    const info = geometry(attrs.inputShape, params.inputs.filter!.shape as Shape4, attrs, true);
+    return withData(params, ['dy', 'filter'], attrs.inputShape, (dy, filter) =>
+      depthwiseInputGradientLoops(dy, filter, info),
     );
   },
 };
 
-/** Registers the missing gradient kernels for wasm; returns the names it registered. Idempotent. */
+/** For a 1x1 convolution the input gradient is dy·Wᵀ; other cases go to wasm's own kernel. */
+const conv2dBackpropInput: KernelFunc = (params) => {
+  const attrs = params.attrs as unknown as ConvAttrs & { inputShape: Shape4 };
+  const filter = params.inputs.filter!;
+  const info = isPlain(attrs)
+    ? geometry(attrs.inputShape, filter.shape as Shape4, attrs, false)
+    : undefined;
+  if (!info || !isPointwise(info)) return wasmConv2dBackpropInput!(params);
+  // dx = dy·Wᵀ: a 1x1 convolution with the transposed filter (XNNPACK on wasm).
+  return fromOps(params, ['dy', 'filter'], (dy, w) =>
+    tf.conv2d(
+      dy as tf.Tensor4D,
+      w
+        .reshape([info.inChannels, info.outChannels])
+        .transpose()
+        .reshape([1, 1, info.outChannels, info.inChannels]) as tf.Tensor4D,
+      1,
+      'valid',
+    ),
+  );
+};
+
+/**
+ * Registers the missing gradient kernels for wasm, and a faster Conv2DBackpropInput for 1x1
+ * convolutions (wasm's own handles the rest); returns the names it registered. Idempotent.
+ */
 export function registerWasmGradientKernels(): string[] {
   const registered: string[] = [];
   for (const [kernelName, kernelFunc] of Object.entries(KERNELS)) {
@@ -260,6 +351,13 @@ export function registerWasmGradientKernels(): string[] {
       kernelFunc: kernelFunc as unknown as tf.KernelFunc,
     });
     registered.push(kernelName);
+  }
+  const own = tf.getKernel('Conv2DBackpropInput', 'wasm');
+  if (own && own.kernelFunc !== (conv2dBackpropInput as unknown as tf.KernelFunc)) {
+    wasmConv2dBackpropInput = own.kernelFunc as unknown as KernelFunc;
+    tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
+    tf.registerKernel({ ...own, kernelFunc: conv2dBackpropInput as unknown as tf.KernelFunc });
+    registered.push('Conv2DBackpropInput');
   }
   return registered;
 }

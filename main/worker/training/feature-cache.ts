@@ -284,6 +284,9 @@ export async function buildFeatureTable(
         options.onSkip(items[slot]!, reason);
       },
     })) {
+      // A paused run also stops computing features (a RunControl waits; a CancelSignal does not).
+      const control = options.cancel as CancelSignal & { waitWhilePaused?: () => Promise<void> };
+      if (control.waitWhilePaused) await control.waitWhilePaused();
       options.cancel.throwIfCancelled();
       const count = batch.items.length * views;
       const pixels = new Float32Array(count * pixelsPerImage);

@@ -35,11 +35,37 @@ export function applyFreezePlan(
   return { trainable, unknown: [...wanted].filter((name) => !names.has(name)), withoutWeights };
 }
 
+interface BatchNormWeights {
+  movingMean: { read(): tf.Tensor };
+  movingVariance: { read(): tf.Tensor };
+  gamma?: { read(): tf.Tensor } | null;
+  beta?: { read(): tf.Tensor } | null;
+  epsilon: number;
+  axis: number | number[];
+}
+
+/**
+ * Normalises with the moving statistics whatever the `training` flag says. Written as the
+ * affine map it is in inference mode (x·s + (β − μ·s), s = γ/√(σ²+ε)) rather than through
+ * TF.js's batchNorm op, whose gradient broadcasts with tiles and is several times slower to
+ * train through; the result is the same to float rounding, and γ, β still train.
+ */
 function holdInInferenceMode(layer: tf.layers.Layer): void {
   const patched = layer as tf.layers.Layer & { inferenceOnly?: boolean };
   if (patched.inferenceOnly) return;
   const call = layer.call.bind(layer);
-  layer.call = (inputs, kwargs) => call(inputs, { ...kwargs, training: false });
+  const bn = layer as unknown as BatchNormWeights;
+  const axis = Array.isArray(bn.axis) ? bn.axis : [bn.axis];
+  const lastAxis = axis.length === 1 && (axis[0] === -1 || axis[0] === 3);
+  layer.call = (inputs, kwargs) => {
+    const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor;
+    if (!lastAxis || x.rank !== 4) return call(inputs, { ...kwargs, training: false });
+    const mean = bn.movingMean.read();
+    const inverse = tf.rsqrt(bn.movingVariance.read().add(bn.epsilon));
+    const scale = bn.gamma ? inverse.mul(bn.gamma.read()) : inverse;
+    const shift = bn.beta ? bn.beta.read().sub(mean.mul(scale)) : mean.mul(scale).neg();
+    return x.mul(scale).add(shift);
+  };
   patched.inferenceOnly = true;
 }
 
