@@ -120,6 +120,9 @@ test.describe('web shell in Chromium', () => {
     await dataset.addFolder(hymenopteraTrainDir);
     await expect(dataset.classCards).toHaveCount(2, { timeout: 120_000 });
     await studio.goTo('Train');
+    // Without early stopping, so the run is certainly still going when Cancel is clicked.
+    await train.openPanel('Advanced');
+    await train.setSwitch('Early stopping', false);
     await train.field('epochs').fill('500');
     await train.startButton.click();
     // Cancel once the fit loop runs, so the worker is interrupted mid-run.
