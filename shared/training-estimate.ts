@@ -36,8 +36,9 @@ export interface EpochEstimate {
 
 /**
  * The worker caches the frozen part's output when one example of it has at most this many floats
- * (MAX_CACHED_FLOATS in main/worker/training/prepare-training.ts); above it, or when the very
- * first layer trains, every epoch runs the frozen part again on the decoded images.
+ * (main/worker/training/prepare-training.ts imports this constant, so the estimate and the worker
+ * cannot disagree); above it, or when the very first layer trains, every epoch runs the frozen
+ * part again on the decoded images.
  */
 export const FEATURE_CACHE_MAX_FLOATS = 64 * 1024;
 

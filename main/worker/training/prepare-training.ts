@@ -7,6 +7,7 @@ import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { classWeights } from '../../services/datasets/class-balance';
 import { loadBaseModel, type LoadedBase } from '../../services/models/load-layers-model';
+import { FEATURE_CACHE_MAX_FLOATS as MAX_CACHED_FLOATS } from '../../../shared/training-estimate';
 import type { TrainJob } from '../../../shared/worker-protocol';
 import { augmentationEnabled, describeAugmentation } from '../images/augment';
 import type { ImageItem } from '../images/image-batches';
@@ -20,8 +21,6 @@ import { seededRandom } from './seeded-random';
 import { splitAtFrozenPart, type SplitModel } from './split-model';
 import { TrainableNet } from './trainable-net';
 
-/** The frozen part's output is cached when one example of it has at most this many floats. */
-const MAX_CACHED_FLOATS = 64 * 1024;
 const DEFAULT_CACHE_MB = 1024;
 
 export interface Prepared {
