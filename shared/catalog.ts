@@ -72,6 +72,14 @@ export const catalog: readonly CatalogEntry[] = [
 
 export const defaultCatalogId = 'mobilenet_v1_0.25_224';
 
+/**
+ * The licence's short name, without the note on whose weights they are ("Apache-2.0" of
+ * "Apache-2.0 (Google, …)"), for narrow places such as the CLI's table.
+ */
+export function licenseShortName(license: string): string {
+  return license.split(' (')[0]!.trim();
+}
+
 export function findCatalogEntry(id: string): CatalogEntry | undefined {
   return catalog.find((entry) => entry.id === id);
 }

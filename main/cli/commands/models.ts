@@ -1,3 +1,4 @@
+import { licenseShortName } from '../../../shared/catalog';
 import type { CatalogItem } from '../../../shared/domain';
 import { createCliContext, formatTable, printJson } from '../cli-context';
 import { CliUsageError, parseCommandArgs, request } from '../parse-args';
@@ -26,12 +27,25 @@ export async function runModelsCommand(args: string[]): Promise<number> {
     item.name,
     `${(item.sizeBytes / 1e6).toFixed(1)} MB`,
     item.featureLayer,
+    licenseShortName(item.license),
     where(item),
   ]);
-  process.stdout.write(
-    `${formatTable(['id', 'name', 'size', 'feature layer', 'on this machine'], rows)}\n`,
-  );
+  const header = ['id', 'name', 'size', 'feature layer', 'license', 'on this machine'];
+  process.stdout.write(`${formatTable(header, rows)}\n\n${licenseNotes(items)}\n`);
   return 0;
+}
+
+/** The full licence of each distinct weight source, once (the table has only its short name). */
+function licenseNotes(items: CatalogItem[]): string {
+  const licenses = [...new Set(items.map((item) => item.license))];
+  return licenses
+    .map((license) => {
+      const families = [
+        ...new Set(items.filter((i) => i.license === license).map((i) => i.family)),
+      ];
+      return `License of ${families.join(', ')}: ${license}`;
+    })
+    .join('\n');
 }
 
 function where(item: CatalogItem): string {

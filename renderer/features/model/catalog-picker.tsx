@@ -93,6 +93,9 @@ function CatalogCard(props: { item: CatalogItem; selected: boolean; download?: D
           {item.featureLayer}
         </span>
       </button>
+      <p className="catalog-license" data-testid="catalog-license">
+        License: {item.license}
+      </p>
       <div className="catalog-actions">
         {isLocal ? (
           <span className={item.downloaded ? 'badge cached' : 'badge ok'}>
