@@ -138,25 +138,13 @@ export const createRunsSlice: SliceCreator<RunsSlice> = (api) => (set, get) => (
       set({ runsError: 'A run is training already; wait for it to finish or cancel it first.' });
       return;
     }
-    // The Train tab shows the new run live: its view is reset the way startTraining does,
-    // and the run's first status event (or the answer below) tells it which run to follow.
-    state.series.reset();
-    set({
-      runId: null,
-      runStatus: 'starting',
-      paused: false,
-      phase: 'starting',
-      phaseMessage: null,
-      phaseProgress: null,
-      plannedEpochs: null,
-      lastBatch: null,
-      epochMetrics: [],
-      runSummary: null,
-      trainError: null,
-      controlError: null,
-      seriesVersion: state.seriesVersion + 1,
-      runsError: null,
-    });
+    // The Train tab shows the new run live: its view is reset as startTraining resets it,
+    // metrics still queued for the next frame included (were they applied after a refused
+    // retrain, the store would adopt the old run again and hide the refusal). The run's first
+    // status event (or the answer below) tells it which run to follow; its epochs come with
+    // its end (the retrained config is main's, not the Train tab's).
+    state.beginRunView(null);
+    set({ runsError: null });
     try {
       const started = await api.request('runs:retrain', { runId });
       set({
