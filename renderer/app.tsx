@@ -1,4 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
+import { stepTicks } from './app-steps';
 import { StatusBar } from './components/status-bar';
 import { Tabs, type TabItem } from './components/tabs';
 import { DatasetScreen } from './features/dataset/dataset-screen';
@@ -27,11 +28,7 @@ export function App() {
     useShallow((state) => ({
       active: state.activeTab,
       select: state.setActiveTab,
-      datasetDone: Boolean(state.dataset?.trainable),
-      modelDone: state.modelInfo !== null,
-      trainDone: state.runStatus === 'completed',
-      evaluateDone: state.evaluationStatus === 'ready',
-      exportDone: state.exportResult !== null,
+      ...stepTicks(state),
     })),
   );
   const tabs: TabItem<TabId>[] = [
