@@ -1,77 +1,37 @@
 /* eslint-disable no-restricted-imports -- an integration test, run in Node: it drives the
    renderer's client and store against the real web shell, services and training worker. */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+/** The model slice over the real web shell, services and worker; downloads from a loopback mirror. */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { TrainConfig } from '../../shared/domain';
+import type { StudioStore } from './studio-store';
 import {
   startModelServer,
   type ModelServer,
 } from '../../main/services/models/download/test-server';
 import { teachableMachineDir } from '../../main/services/models/test-fixtures';
-import { resolveStudioPaths } from '../../main/services/paths';
-import { createStudioServices } from '../../main/services/studio-services';
-import { nodeWorkerLauncher } from '../../main/services/training/node-worker-launcher';
-import { startWebShell, type WebShell } from '../../main/server/web-shell';
-import { createWebSocketApi, type SocketLike, type WebSocketApi } from '../api/ws-client';
-import { connectBridge } from './bridge';
-import { createStudioStore, type StudioStore } from './studio-store';
-
-function until(store: StudioStore, check: (state: ReturnType<StudioStore['getState']>) => boolean) {
-  return new Promise<void>((resolve) => {
-    if (check(store.getState())) return resolve();
-    const unsubscribe = store.subscribe((state) => {
-      if (check(state)) {
-        unsubscribe();
-        resolve();
-      }
-    });
-  });
-}
+import { startStudioHarness, until, type StudioHarness } from './test-support/studio-harness';
 
 describe('model slice over the real web shell, services and worker', () => {
+  let harness: StudioHarness;
   let workDir: string;
   let server: ModelServer;
-  let shell: WebShell;
-  let api: WebSocketApi;
   let store: StudioStore;
 
   beforeAll(async () => {
-    workDir = await mkdtemp(path.join(os.tmpdir(), 'ts-model-slice-'));
     server = await startModelServer();
-    const previous = process.env.TRANSFER_STUDIO_MODEL_MIRROR;
-    process.env.TRANSFER_STUDIO_MODEL_MIRROR = `${server.url}/ok/`;
-    const services = createStudioServices({
+    harness = await startStudioHarness({
+      prefix: 'ts-model-slice-',
       // No user models folder: the catalog's v1 0.25 has to be downloaded.
-      paths: resolveStudioPaths({ TRANSFER_STUDIO_DATA: workDir }),
-      shell: 'web',
-      version: '0.0.1',
-      emit: (event, payload) => shell.emit(event, payload),
-      launchWorker: nodeWorkerLauncher,
+      fixtureModels: false,
+      serviceEnv: { TRANSFER_STUDIO_MODEL_MIRROR: `${server.url}/ok/` },
     });
-    if (previous === undefined) delete process.env.TRANSFER_STUDIO_MODEL_MIRROR;
-    else process.env.TRANSFER_STUDIO_MODEL_MIRROR = previous;
-    shell = await startWebShell({
-      handlers: services.handlers,
-      thumbnails: services.thumbnails,
-      staticDir: workDir,
-    });
-    api = createWebSocketApi({
-      url: `ws://127.0.0.1:${shell.port}/ws?token=${shell.token}`,
-      httpBase: `http://127.0.0.1:${shell.port}/`,
-      createSocket: (url) => new WebSocket(url) as unknown as SocketLike,
-    });
-    store = createStudioStore(api);
-    connectBridge(api, store);
+    ({ workDir, store } = harness);
   });
 
   afterAll(async () => {
-    api?.close();
-    await shell?.close();
+    await harness?.close();
     await server?.close();
-    await rm(workDir, { recursive: true, force: true });
   });
 
   it('downloads a catalog model with progress events, then uses it', async () => {
@@ -87,7 +47,7 @@ describe('model slice over the real web shell, services and worker', () => {
     await store.getState().downloadModel('mobilenet_v1_0.25_224');
     unsubscribe();
     const item = store.getState().catalog.find((i) => i.id === 'mobilenet_v1_0.25_224');
-    expect(item?.localDir).toBe(path.join(workDir, 'models', 'mobilenet_v1_0.25_224'));
+    expect(item?.localDir).toBe(path.join(harness.dataDir, 'models', 'mobilenet_v1_0.25_224'));
     expect(item?.downloaded).toBe(true);
     expect(store.getState().downloads).toEqual({});
     expect(seen.length).toBeGreaterThan(1);

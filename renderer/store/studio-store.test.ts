@@ -1,77 +1,39 @@
 /* eslint-disable no-restricted-imports -- an integration test, run in Node: it drives the
    renderer's client and store against the real web shell and services, never shipped in the UI. */
-import { copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { copyFile, mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { resolveStudioPaths } from '../../main/services/paths';
-import { createStudioServices } from '../../main/services/studio-services';
-import { startWebShell, type WebShell } from '../../main/server/web-shell';
-import { createWebSocketApi, type SocketLike, type WebSocketApi } from '../api/ws-client';
-import { connectBridge } from './bridge';
+import type { WebShell } from '../../main/server/web-shell';
+import type { WebSocketApi } from '../api/ws-client';
 import { createStudioStore, type StudioStore } from './studio-store';
+import {
+  hymenopteraDir,
+  startStudioHarness,
+  until,
+  type StudioHarness,
+} from './test-support/studio-harness';
 
-const fixtures = path.resolve(
-  process.env.TRANSFER_STUDIO_FIXTURES ??
-    path.join(__dirname, '..', '..', '..', 'shared', 'fixtures'),
-);
-const trainDir = path.join(fixtures, 'datasets', 'hymenoptera_data', 'train');
-
-/** Waits until the store satisfies `check` (state changes arrive over the socket). */
-function until(
-  store: StudioStore,
-  check: (state: ReturnType<StudioStore['getState']>) => boolean,
-): Promise<void> {
-  return new Promise((resolve) => {
-    if (check(store.getState())) return resolve();
-    const unsubscribe = store.subscribe((state) => {
-      if (check(state)) {
-        unsubscribe();
-        resolve();
-      }
-    });
-  });
-}
+const trainDir = path.join(hymenopteraDir, 'train');
 
 describe('studio store over the real web shell and services', () => {
+  let harness: StudioHarness;
   let workDir: string;
   let shell: WebShell;
   let api: WebSocketApi;
   let store: StudioStore;
 
   beforeAll(async () => {
-    workDir = await mkdtemp(path.join(os.tmpdir(), 'ts-store-'));
-    const services = createStudioServices({
-      paths: resolveStudioPaths({
-        TRANSFER_STUDIO_DATA: workDir,
-        TRANSFER_STUDIO_MODELS: path.join(fixtures, 'models'),
-      }),
-      shell: 'web',
-      version: '0.0.1',
-      emit: (event, payload) => shell.emit(event, payload),
+    harness = await startStudioHarness({
+      prefix: 'ts-store-',
       launchWorker: () => {
         throw new Error('not used: training events are emitted directly below');
       },
     });
-    shell = await startWebShell({
-      handlers: services.handlers,
-      thumbnails: services.thumbnails,
-      staticDir: workDir,
-    });
-    api = createWebSocketApi({
-      url: `ws://127.0.0.1:${shell.port}/ws?token=${shell.token}`,
-      httpBase: `http://127.0.0.1:${shell.port}/`,
-      createSocket: (url) => new WebSocket(url) as unknown as SocketLike,
-    });
-    store = createStudioStore(api);
-    connectBridge(api, store);
+    ({ workDir, shell, api, store } = harness);
   });
 
   afterAll(async () => {
-    api?.close();
-    await shell?.close();
-    await rm(workDir, { recursive: true, force: true });
+    await harness?.close();
   });
 
   it('explains an empty path without asking the server', async () => {

@@ -1,92 +1,40 @@
 /* eslint-disable no-restricted-imports -- an integration test, run in Node: it drives the
    renderer's client and store against the real web shell, services and training worker. */
-import { copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { resolveStudioPaths } from '../../main/services/paths';
+import type { WebShell } from '../../main/server/web-shell';
 import { defaultTrainSettings } from '../../shared/recipe';
-import { createStudioServices, type StudioServices } from '../../main/services/studio-services';
-import { nodeWorkerLauncher } from '../../main/services/training/node-worker-launcher';
-import { startWebShell, type WebShell } from '../../main/server/web-shell';
-import { createWebSocketApi, type SocketLike, type WebSocketApi } from '../api/ws-client';
+import type { WebSocketApi } from '../api/ws-client';
 import { connectBridge } from './bridge';
 import { createStudioStore, type StudioStore } from './studio-store';
-
-const fixtures = path.resolve(
-  process.env.TRANSFER_STUDIO_FIXTURES ??
-    path.join(__dirname, '..', '..', '..', 'shared', 'fixtures'),
-);
-const hymenoptera = path.join(fixtures, 'datasets', 'hymenoptera_data');
-
-type State = ReturnType<StudioStore['getState']>;
-
-function until(store: StudioStore, check: (state: State) => boolean): Promise<void> {
-  return new Promise((resolve) => {
-    if (check(store.getState())) return resolve();
-    const unsubscribe = store.subscribe((state) => {
-      if (check(state)) {
-        unsubscribe();
-        resolve();
-      }
-    });
-  });
-}
+import {
+  copyHymenopteraSample,
+  startStudioHarness,
+  until,
+  type StudioHarness,
+} from './test-support/studio-harness';
 
 describe('training settings and run controls over the real web shell and worker', () => {
+  let harness: StudioHarness;
   let workDir: string;
-  let datasetRoot: string;
-  let services: StudioServices;
   let shell: WebShell;
   let api: WebSocketApi;
   let store: StudioStore;
   const state = () => store.getState();
 
   beforeAll(async () => {
-    workDir = await mkdtemp(path.join(os.tmpdir(), 'ts-train-store-'));
-    datasetRoot = path.join(workDir, 'photos');
-    for (const label of ['ants', 'bees']) {
-      const from = path.join(hymenoptera, 'train', label);
-      await mkdir(path.join(datasetRoot, label), { recursive: true });
-      const names = (await readdir(from)).filter((n) => n.endsWith('.jpg')).sort();
-      for (const name of names.slice(0, 20)) {
-        await copyFile(path.join(from, name), path.join(datasetRoot, label, name));
-      }
-    }
-    services = createStudioServices({
-      paths: resolveStudioPaths({
-        TRANSFER_STUDIO_DATA: path.join(workDir, 'data'),
-        TRANSFER_STUDIO_MODELS: path.join(fixtures, 'models'),
-      }),
-      shell: 'web',
-      version: '0.0.1',
-      emit: (event, payload) => shell.emit(event, payload),
-      launchWorker: nodeWorkerLauncher,
-    });
-    shell = await startWebShell({
-      handlers: services.handlers,
-      thumbnails: services.thumbnails,
-      staticDir: workDir,
-    });
-    api = createWebSocketApi({
-      url: `ws://127.0.0.1:${shell.port}/ws?token=${shell.token}`,
-      httpBase: `http://127.0.0.1:${shell.port}/`,
-      createSocket: (url) => new WebSocket(url) as unknown as SocketLike,
-    });
-    store = createStudioStore(api);
-    connectBridge(api, store);
+    harness = await startStudioHarness({ prefix: 'ts-train-store-' });
+    ({ workDir, shell, api, store } = harness);
+    const datasetRoot = path.join(workDir, 'photos');
+    await copyHymenopteraSample(datasetRoot, 20);
     await state().addDatasetFolders([datasetRoot]);
     await state().selectCatalogModel('mobilenet_v1_0.25_224');
     expect(state().trainBlockers()).toEqual([]);
   }, 120_000);
 
   afterAll(async () => {
-    api?.close();
-    await services?.supervisor.stopAll();
-    await shell?.close();
-    await rm(workDir, { recursive: true, force: true });
+    await harness?.close();
   });
 
   it('applies every queued batch before showing the end of a run', async () => {
