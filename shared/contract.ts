@@ -10,6 +10,7 @@ import {
   BackendReport,
   BatchMetrics,
   CatalogItem,
+  DatasetImage,
   DatasetSummary,
   EpochMetrics,
   ExportFormat,
@@ -65,6 +66,29 @@ export const requestSchemas = {
       .strict(),
     /** The dataset's excluded paths after the change. */
     response: z.object({ excluded: z.array(z.string()) }),
+  },
+  /** Stops the scan in progress; the scan's request then fails with "Scan cancelled". */
+  'datasets:cancel-scan': {
+    request: Empty,
+    response: z.object({ cancelled: z.boolean() }),
+  },
+  /**
+   * One page of a class's files from the last scan of these roots (usable, problem and
+   * excluded files alike), in the scan's stable order; thumbnail ids are issued per page.
+   */
+  'datasets:images': {
+    request: z
+      .object({
+        roots: z.array(z.string().min(1)).min(1).max(64),
+        className: z.string().min(1),
+        offset: z.number().int().nonnegative(),
+        limit: z.number().int().min(1).max(500),
+      })
+      .strict(),
+    response: z.object({
+      total: z.number().int().nonnegative(),
+      items: z.array(DatasetImage),
+    }),
   },
   'models:list': {
     request: Empty,
@@ -323,6 +347,10 @@ export const eventSchemas = {
     phase: z.enum(['listing', 'checking']),
     done: z.number().int().nonnegative(),
     total: z.number().int().nonnegative().optional(),
+    /** Files per second in this phase so far (absent until there is something to measure). */
+    filesPerSecond: z.number().nonnegative().optional(),
+    /** Seconds left in this phase at the current rate (only when the total is known). */
+    etaSeconds: z.number().nonnegative().optional(),
   }),
   /**
    * Folders the user chose with the native menu's "Add folder…" (Electron only); the UI

@@ -76,5 +76,32 @@ export const DatasetSummary = z.object({
   /** True when at least two classes have usable images. */
   trainable: z.boolean(),
   fingerprint: z.string(),
+  /**
+   * The doctor's findings in one plain-language line, e.g. "3 files unreadable, 2 duplicates
+   * across train/val, bees has 1.9× more images than ants" (or "No problems found").
+   */
+  findings: z.string().optional(),
 });
 export type DatasetSummary = z.infer<typeof DatasetSummary>;
+
+/** Where an image sits in the split; undefined for files the scan left out before splitting. */
+export const ImageSplit = z.enum(['train', 'val', 'test']);
+export type ImageSplit = z.infer<typeof ImageSplit>;
+
+/** One file of a class as the image browser lists it (datasets:images). */
+export const DatasetImage = z.object({
+  /** Opaque thumbnail id; absent for files that cannot be decoded. */
+  thumbnailId: z.string().optional(),
+  /** File name, for the caption. */
+  name: z.string(),
+  /** Path below its dataset folder, '/'-separated. */
+  relativePath: z.string(),
+  /** Absolute path, which datasets:set-excluded takes. */
+  path: z.string(),
+  split: ImageSplit.optional(),
+  /** Left out by the user (datasets:set-excluded). */
+  excluded: z.boolean(),
+  /** Kinds of the doctor's problems about this file (empty when it is fine). */
+  problemKinds: z.array(ProblemKind),
+});
+export type DatasetImage = z.infer<typeof DatasetImage>;

@@ -6,9 +6,9 @@
 import path from 'node:path';
 import type { EventSink, RequestHandlers } from '../../shared/contract';
 import type { TrainConfig } from '../../shared/domain';
+import { createDatasetHandlers } from './datasets/dataset-handlers';
 import { datasetId } from './datasets/dataset-id';
 import { ExclusionStore } from './datasets/exclusion-store';
-import { scanDataset } from './datasets/scan-dataset';
 import { ThumbnailRegistry } from './datasets/thumbnails';
 import { createEvaluationHandlers } from './evaluation/evaluation-handlers';
 import { EvaluationService } from './evaluation/evaluation-service';
@@ -49,7 +49,7 @@ export interface StudioServices {
 
 export function createStudioServices(options: StudioServicesOptions): StudioServices {
   const { paths, emit } = options;
-  const thumbnails = new ThumbnailRegistry();
+  const thumbnails = new ThumbnailRegistry({ cacheDir: path.join(paths.cacheDir, 'thumbnails') });
   const runs = new RunStore(paths.runsDir);
   const exclusions = new ExclusionStore(path.join(paths.dataDir, 'datasets'));
   const exclusionsOf = (roots: string[]) => exclusions.get(datasetId(roots));
@@ -100,22 +100,7 @@ export function createStudioServices(options: StudioServicesOptions): StudioServ
       modelsDirs: paths.modelsDirs,
     }),
     'diagnostics:backends': async () => supervisor.diagnoseBackends('auto'),
-    'datasets:scan': async ({ paths: roots }) => {
-      const scanned = await scanDataset(roots, {
-        thumbnails,
-        exclusions: await exclusionsOf(roots),
-        onProgress: (progress) => emit('datasets:scan-progress', progress),
-      });
-      return scanned.summary;
-    },
-    'datasets:set-excluded': async ({ roots, path: filePath, excluded }) => {
-      const id = datasetId(roots);
-      const target = path.resolve(filePath);
-      const list = excluded
-        ? await exclusions.exclude(id, target)
-        : await exclusions.include(id, target);
-      return { excluded: list };
-    },
+    ...createDatasetHandlers({ thumbnails, exclusions, emit }),
     ...models.handlers,
     'training:start': async (config) => startTraining(config),
     'training:cancel': async ({ runId }) => ({ cancelled: supervisor.cancel(runId) }),

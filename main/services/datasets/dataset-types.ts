@@ -18,14 +18,32 @@ export interface ScannedDataset {
   summary: DatasetSummary;
   /** Usable files only (problem files and exclusions left out), in a stable order. */
   files: DatasetFile[];
-  /** Files of test folders: listed and counted, never used for training. */
+  /** Files of test folders that pass the doctor: listed, counted, never used for training. */
   testFiles: { path: string; className: string }[];
+  /** Every listed image file, usable or not, in the listing's stable order (for browsing). */
+  entries: BrowseEntry[];
+}
+
+/** A listed image file as the image browser needs it; small, so 100k of them stay cheap. */
+export interface BrowseEntry {
+  path: string;
+  /** Path below its root, '/'-separated. */
+  rel: string;
+  className: string;
+  /** Given by the folders, or generated; absent for files left out before the split. */
+  split?: 'train' | 'val' | 'test';
+  /** False when the doctor found the file cannot be decoded (no thumbnail then). */
+  decodable: boolean;
 }
 
 export interface ScanProgress {
   phase: 'listing' | 'checking';
   done: number;
   total?: number;
+  /** Files per second in this phase so far. */
+  filesPerSecond?: number;
+  /** Seconds left in this phase at the current rate (when the total is known). */
+  etaSeconds?: number;
 }
 
 export interface ScanOptions {

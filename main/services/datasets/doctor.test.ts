@@ -12,14 +12,20 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DatasetSummary } from '../../../shared/domain';
 import type { ScannedDataset, ScanProgress } from './dataset-types';
 import { CheckCache } from './check-cache';
 import { scanDataset } from './scan-dataset';
-import { makeTempDir, noiseJpeg, writeClasses, writeJpeg } from './test-images';
+import {
+  animatedGif,
+  hugeHeaderPng,
+  makeTempDir,
+  noiseJpeg,
+  writeClasses,
+  writeJpeg,
+} from './test-images';
 
 const runningAsRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
@@ -34,32 +40,6 @@ const write = (file: string, data: Buffer | string) => {
   writeFileSync(file, data);
   return file;
 };
-
-/** A real 64x64 PNG whose IHDR is rewritten to claim 50000x50000 (CRC fixed up). */
-async function hugeHeaderPng(): Promise<Buffer> {
-  const png = Buffer.from(
-    await sharp({ create: { width: 64, height: 64, channels: 3, background: '#123456' } })
-      .png()
-      .toBuffer(),
-  );
-  png.writeUInt32BE(50_000, 16);
-  png.writeUInt32BE(50_000, 20);
-  png.writeUInt32BE(zlib.crc32(png.subarray(12, 29)), 29);
-  return png;
-}
-
-async function animatedGif(): Promise<Buffer> {
-  const frames = await Promise.all(
-    ['#ff0000', '#00ff00', '#0000ff'].map((background) =>
-      sharp({ create: { width: 64, height: 48, channels: 3, background } })
-        .png()
-        .toBuffer(),
-    ),
-  );
-  return sharp(frames, { join: { animated: true } })
-    .gif()
-    .toBuffer();
-}
 
 beforeAll(async () => {
   temp = makeTempDir();
@@ -122,6 +102,14 @@ beforeAll(async () => {
   copyFileSync(leaked, path.join(root, 'val', 'bees', 'leak-copy.jpg'));
   const twice = await writeJpeg(path.join(root, 'train', 'bees', 'same-1.jpg'));
   copyFileSync(twice, path.join(root, 'train', 'bees', 'same-2.jpg'));
+
+  // A test folder: never trained on, but checked like the others and compared for leakage.
+  await writeClasses(path.join(root, 'test'), { ants: 2, bees: 2 });
+  write(path.join(root, 'test', 'ants', 'test-broken.jpg'), jpeg.subarray(0, jpeg.length >> 1));
+  copyFileSync(
+    path.join(root, 'train', 'bees', 'img-0.jpg'),
+    path.join(root, 'test', 'bees', 'seen-in-training.jpg'),
+  );
 
   scanned = await scanDataset([root], {
     cache: new CheckCache(),
@@ -250,6 +238,62 @@ describe('dataset doctor on bad files', () => {
     expect(antsClass?.count).toBe(scanned.files.filter((f) => f.className === 'ants').length);
     expect(beesClass?.valCount).toBe(3);
     expect(beesClass?.trainCount).toBe(12);
+  });
+});
+
+describe('dataset doctor on a test folder', () => {
+  const inTest = (...parts: string[]) => path.join(root, 'test', ...parts);
+  const tested = (file: string) => scanned.testFiles.some((entry) => entry.path === file);
+
+  it('reports a broken test file like any other and leaves it out of the test set', () => {
+    expect(kindsOf(inTest('ants', 'test-broken.jpg'))).toEqual(['truncated']);
+    expect(tested(inTest('ants', 'test-broken.jpg'))).toBe(false);
+    expect(tested(inTest('ants', 'img-0.jpg'))).toBe(true);
+  });
+
+  it('reports a test image identical to a training image as leakage', () => {
+    const copy = inTest('bees', 'seen-in-training.jpg');
+    const original = path.join(root, 'train', 'bees', 'img-0.jpg');
+    expect(kindsOf(copy)).toEqual(['duplicate-across-splits']);
+    const problem = scanned.summary.problems.find((entry) => entry.path === copy);
+    expect(problem?.message).toMatch(/test image is identical to the training image/);
+    expect(tested(copy)).toBe(false);
+    expect(kindsOf(original)).toEqual([]);
+    expect(used(original)).toBe(true);
+  });
+
+  it('counts only the good test files', () => {
+    expect(scanned.summary.split.test).toBe(4);
+    expect(scanned.summary.classes.map((c) => c.testCount)).toEqual([2, 2]);
+  });
+});
+
+describe('dataset doctor, what the image browser and the summary line get', () => {
+  it('lists every image file with its split and whether it decodes', () => {
+    const entry = (file: string) => scanned.entries.find((item) => item.path === file);
+    expect(entry(ants('truncated.jpg'))).toMatchObject({ decodable: false, split: 'train' });
+    expect(entry(ants('png-named.jpg'))).toMatchObject({ decodable: true, split: 'train' });
+    expect(entry(path.join(root, 'val', 'bees', 'leak-copy.jpg'))).toMatchObject({
+      decodable: true,
+      split: 'val',
+    });
+    expect(entry(path.join(root, 'test', 'ants', 'test-broken.jpg'))).toMatchObject({
+      decodable: false,
+      split: 'test',
+    });
+    // Usable, problem and test files alike; links that lead nowhere are not files.
+    expect(scanned.entries.length).toBeGreaterThan(scanned.files.length + 4);
+    expect(entry(ants('dangling.jpg'))).toBeUndefined();
+  });
+
+  it('sums the findings up in one line', () => {
+    // truncated, empty, garbage and the broken test file (+ locked.jpg where not root).
+    const unreadable = runningAsRoot ? 4 : 5;
+    expect(scanned.summary.findings).toMatch(
+      new RegExp(`^1 file missing, ${unreadable} files unreadable, `),
+    );
+    expect(scanned.summary.findings).toContain('2 duplicates across train/val');
+    expect(scanned.summary.findings).toContain('2 images filed under two classes');
   });
 });
 

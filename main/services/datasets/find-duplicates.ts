@@ -1,7 +1,8 @@
 /**
  * Exact duplicates by content hash. The same picture twice in one class counts twice (one
  * copy is left out); in two classes it teaches contradictory labels (all copies left out);
- * in train and val it leaks the answer into validation (the val copies left out).
+ * in train and val it leaks the answer into validation (the val copies left out); in a test
+ * folder and train/val it leaks into the test set (the test copies left out).
  */
 import path from 'node:path';
 import type { DatasetProblem } from '../../../shared/domain';
@@ -9,7 +10,7 @@ import type { DatasetProblem } from '../../../shared/domain';
 export interface HashedFile {
   path: string;
   className: string;
-  split: 'train' | 'val';
+  split: 'train' | 'val' | 'test';
   hash: string;
 }
 
@@ -51,8 +52,9 @@ function groupProblems(group: HashedFile[]): DatasetProblem[] {
   }
   const train = group.filter((file) => file.split === 'train');
   const val = group.filter((file) => file.split === 'val');
+  const test = group.filter((file) => file.split === 'test');
   const problems: DatasetProblem[] = [];
-  const keep = (train[0] ?? val[0]) as HashedFile;
+  const keep = (train[0] ?? val[0] ?? test[0]) as HashedFile;
   if (train.length > 0) {
     for (const copy of val) {
       problems.push({
@@ -67,7 +69,21 @@ function groupProblems(group: HashedFile[]): DatasetProblem[] {
       });
     }
   }
-  const sameSide = keep.split === 'train' ? train : val;
+  if (keep.split !== 'test') {
+    for (const copy of test) {
+      problems.push({
+        kind: 'duplicate-across-splits',
+        path: copy.path,
+        className: copy.className,
+        message:
+          `This test image is identical to the ${keep.split === 'train' ? 'training' : 'validation'} ` +
+          `image ${show(keep)}; testing on it would overstate accuracy, so it is left out of the test set.`,
+        action: 'Delete one of the two copies.',
+        excluded: true,
+      });
+    }
+  }
+  const sameSide = { train, val, test }[keep.split];
   for (const copy of sameSide) {
     if (copy === keep) continue;
     problems.push({

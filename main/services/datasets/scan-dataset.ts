@@ -4,9 +4,10 @@ import { checkFiles } from './check-files';
 import { DEFAULT_LIMITS } from './check-image';
 import { classProblems } from './class-balance';
 import { datasetId, normaliseRoots } from './dataset-id';
-import type { DatasetFile, ScanOptions, ScannedDataset } from './dataset-types';
+import type { BrowseEntry, DatasetFile, ScanOptions, ScannedDataset } from './dataset-types';
 import { findDuplicates } from './find-duplicates';
 import { listDataset, type RootListing } from './list-dataset';
+import { summarizeProblems } from './problem-summary';
 import { throttledProgress } from './scan-progress';
 import { assignSplit } from './stable-split';
 import { fingerprint, overallLayout, summariseClasses } from './summary-parts';
@@ -41,14 +42,18 @@ export async function scanDataset(
 
   const problems: DatasetProblem[] = [...listing.problems];
   const listed = listing.files.filter((file) => !exclusions.has(file.path));
-  const testListed = listed.filter((file) => file.givenSplit === 'test');
   let candidates = listed.filter((file) => file.givenSplit !== 'test');
+  // Test folders are never trained on, but their files are checked like the others and
+  // compared with train/val, since a test image seen in training inflates the test score.
+  let testListed = listed.filter((file) => file.givenSplit === 'test');
   let hashes: Map<ListedFile, string> | undefined;
+  const undecodable = new Set<string>();
 
   if (options.check !== false) {
-    const progress = throttledProgress('checking', options.onProgress, candidates.length);
+    const toCheck = [...candidates, ...testListed];
+    const progress = throttledProgress('checking', options.onProgress, toCheck.length);
     progress.flush();
-    const checked = await checkFiles(candidates, {
+    const checked = await checkFiles(toCheck, {
       limits: { ...DEFAULT_LIMITS, ...options.limits },
       cache: options.cache ?? sharedCheckCache,
       ...(options.concurrency ? { concurrency: options.concurrency } : {}),
@@ -57,24 +62,30 @@ export async function scanDataset(
     });
     progress.flush();
     problems.push(...checked.problems);
-    candidates = checked.usable.map(({ file }) => file);
+    for (const problem of checked.problems) if (problem.excluded) undecodable.add(problem.path);
+    const usable = checked.usable.map(({ file }) => file);
+    candidates = usable.filter((file) => file.givenSplit !== 'test');
+    testListed = usable.filter((file) => file.givenSplit === 'test');
     hashes = new Map(checked.usable.map(({ file, hash }) => [file, hash]));
   }
 
   const sides = splitSides(candidates, listing.roots, valRatio, seed);
   if (hashes) {
     const found = hashes;
-    const duplicates = findDuplicates(
-      candidates.map((file) => ({
-        path: file.path,
-        className: file.className,
-        split: sides.get(file) ?? 'train',
-        hash: found.get(file) ?? '',
-      })),
-    );
+    const hashed = (file: ListedFile, split: 'train' | 'val' | 'test') => ({
+      path: file.path,
+      className: file.className,
+      split,
+      hash: found.get(file) ?? '',
+    });
+    const duplicates = findDuplicates([
+      ...candidates.map((file) => hashed(file, sides.get(file) ?? 'train')),
+      ...testListed.map((file) => hashed(file, 'test')),
+    ]);
     problems.push(...duplicates);
     const dropped = new Set(duplicates.map((problem) => problem.path));
     candidates = candidates.filter((file) => !dropped.has(file.path));
+    testListed = testListed.filter((file) => !dropped.has(file.path));
   }
 
   const files: DatasetFile[] = candidates.map((file) => ({
@@ -118,7 +129,25 @@ export async function scanDataset(
     ),
     ...(excluded.length > 0 ? { excluded: excluded.map((file) => file.path) } : {}),
   };
-  return { summary, files, testFiles };
+  summary.findings = summarizeProblems(summary);
+  const entries = listing.files.map((file) => browseEntry(file, sides, undecodable));
+  return { summary, files, testFiles, entries };
+}
+
+/** What the image browser shows of a listed file (see dataset-images.ts). */
+function browseEntry(
+  file: ListedFile,
+  sides: Map<ListedFile, 'train' | 'val'>,
+  undecodable: Set<string>,
+): BrowseEntry {
+  const split = file.givenSplit ?? sides.get(file);
+  return {
+    path: file.path,
+    rel: file.rel,
+    className: file.className,
+    ...(split ? { split } : {}),
+    decodable: !undecodable.has(file.path),
+  };
 }
 
 /** Given splits where a root has a val folder; the stable hash split everywhere else. */

@@ -1,10 +1,11 @@
 /**
- * Test helpers: real image files written with sharp into throw-away folders. Used only by
- * the *.test.ts files next to it.
+ * Test helpers: real image files written with sharp into throw-away folders. Used by the
+ * *.test.ts files next to it and by the dataset doctor e2e (through doctor-cases.ts).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import sharp from 'sharp';
 
 const FIXTURES =
@@ -47,4 +48,38 @@ export async function writeClasses(dir: string, counts: Record<string, number>):
     }
   }
   return written;
+}
+
+/** Writes `data` to `file`, creating its folder; returns the path. */
+export function writeBytes(file: string, data: Buffer | string): string {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, data);
+  return file;
+}
+
+/** A real 64x64 PNG whose IHDR is rewritten to claim 50000x50000 (CRC fixed up). */
+export async function hugeHeaderPng(): Promise<Buffer> {
+  const png = Buffer.from(
+    await sharp({ create: { width: 64, height: 64, channels: 3, background: '#123456' } })
+      .png()
+      .toBuffer(),
+  );
+  png.writeUInt32BE(50_000, 16);
+  png.writeUInt32BE(50_000, 20);
+  png.writeUInt32BE(zlib.crc32(png.subarray(12, 29)), 29);
+  return png;
+}
+
+/** A three-frame animated GIF (red, green, blue). */
+export async function animatedGif(): Promise<Buffer> {
+  const frames = await Promise.all(
+    ['#ff0000', '#00ff00', '#0000ff'].map((background) =>
+      sharp({ create: { width: 64, height: 48, channels: 3, background } })
+        .png()
+        .toBuffer(),
+    ),
+  );
+  return sharp(frames, { join: { animated: true } })
+    .gif()
+    .toBuffer();
 }
