@@ -3,65 +3,22 @@
  * setup), real TF.js on wasm, the real MobileNet v1 0.25 and the real ants/bees images.
  */
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EventName, EventOf } from '../../../shared/contract';
+import { describe, expect, it } from 'vitest';
 import { RUN_FILES, ModelMetadata, readMetricsLines } from '../runs/run-files';
-import { RunStore } from '../runs/run-store';
-import { nodeWorkerLauncher } from './node-worker-launcher';
 import { createHymenopteraJob } from './test-jobs';
-import { TrainingSupervisor } from './training-supervisor';
+import { useSupervisorHarness } from './test-supervisor';
 
-type Recorded = { [E in EventName]: { event: E; payload: EventOf<E> } }[EventName];
-
-let dataDir: string;
-let runs: RunStore;
-let events: Recorded[];
-let supervisor: TrainingSupervisor;
-
-beforeEach(async () => {
-  dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-supervisor-'));
-  runs = new RunStore(path.join(dataDir, 'runs'));
-  events = [];
-  supervisor = new TrainingSupervisor({
-    launchWorker: nodeWorkerLauncher,
-    runs,
-    emit: (event, payload) => events.push({ event, payload } as Recorded),
-    cancelGraceMs: 20_000,
-  });
-});
-afterEach(async () => {
-  await supervisor.stopAll();
-  await fs.rm(dataDir, { recursive: true, force: true });
-});
-
-function eventsOf<E extends EventName>(name: E, runId: string): EventOf<E>[] {
-  return events
-    .filter((e): e is Extract<Recorded, { event: E }> => e.event === name)
-    .map((e) => e.payload as EventOf<E>)
-    .filter((payload) => (payload as { runId: string }).runId === runId);
-}
-
-/** Resolves at the first event that matches. */
-function when(predicate: (e: Recorded) => boolean): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setInterval(() => {
-      if (events.some(predicate)) {
-        clearInterval(timer);
-        resolve();
-      }
-    }, 20);
-  });
-}
+const harness = useSupervisorHarness('ts-supervisor-');
+const { when, eventsOf } = harness;
 
 describe('TrainingSupervisor with the real worker', () => {
   it('trains ants vs bees on wasm: loss falls, val accuracy well above chance, all recorded', async () => {
-    const job = await createHymenopteraJob(runs, {
+    const job = await createHymenopteraJob(harness.runs, {
       config: { epochs: 3, batchSize: 32, learningRate: 0.01 },
     });
-    supervisor.start(job);
-    await supervisor.waitFor(job.runId);
+    harness.supervisor.start(job);
+    await harness.supervisor.waitFor(job.runId);
 
     const [done] = eventsOf('training:done', job.runId);
     expect(done?.summary).toMatchObject({ status: 'completed', epochsDone: 3 });
@@ -86,7 +43,7 @@ describe('TrainingSupervisor with the real worker', () => {
     const extraction = lines.find((l) => l.type === 'phase' && l.phase === 'features-train-done');
     expect(extraction).toMatchObject({ imagesPerSecond: expect.any(Number) });
 
-    const { summary, epochs: stored } = await runs.get(job.runId);
+    const { summary, epochs: stored } = await harness.runs.get(job.runId);
     expect(summary).toMatchObject({
       status: 'completed',
       epochsDone: 3,
@@ -106,12 +63,12 @@ describe('TrainingSupervisor with the real worker', () => {
   });
 
   it('cancels within a batch and marks the run cancelled', async () => {
-    const job = await createHymenopteraJob(runs, {
+    const job = await createHymenopteraJob(harness.runs, {
       config: { epochs: 50, batchSize: 8 },
       trainPerClass: 40,
       valPerClass: 8,
     });
-    supervisor.start(job);
+    harness.supervisor.start(job);
     // Cancel while the training images are being decoded and run through the base.
     await when(
       (e) =>
@@ -122,8 +79,8 @@ describe('TrainingSupervisor with the real worker', () => {
     const progressAtCancel = eventsOf('training:status', job.runId).filter(
       (s) => s.phase === 'features-train',
     ).length;
-    expect(supervisor.cancel(job.runId)).toBe(true);
-    await supervisor.waitFor(job.runId);
+    expect(harness.supervisor.cancel(job.runId)).toBe(true);
+    await harness.supervisor.waitFor(job.runId);
     const [done] = eventsOf('training:done', job.runId);
     expect(done?.summary.status).toBe('cancelled');
     // Stopped within a batch or so: far from the 80 training images.
@@ -131,68 +88,68 @@ describe('TrainingSupervisor with the real worker', () => {
       (s) => s.phase === 'features-train',
     ).length;
     expect(progressAfter - progressAtCancel).toBeLessThanOrEqual(2);
-    expect((await runs.get(job.runId)).summary.status).toBe('cancelled');
+    expect((await harness.runs.get(job.runId)).summary.status).toBe('cancelled');
     await expect(fs.stat(path.join(job.runDir, RUN_FILES.modelDir))).rejects.toThrow();
-    expect(supervisor.cancel(job.runId)).toBe(false);
+    expect(harness.supervisor.cancel(job.runId)).toBe(false);
   });
 
   it('marks a killed worker failed with the reason, keeps its metrics, and the next run works', async () => {
-    const doomed = await createHymenopteraJob(runs, {
+    const doomed = await createHymenopteraJob(harness.runs, {
       config: { epochs: 200, batchSize: 16 },
       trainPerClass: 24,
       valPerClass: 8,
     });
-    supervisor.start(doomed);
+    harness.supervisor.start(doomed);
     await when(
       (e) =>
         e.event === 'training:epoch' &&
         e.payload.runId === doomed.runId &&
         e.payload.metrics.epoch >= 2,
     );
-    const pid = supervisor.workerPid(doomed.runId)!;
+    const pid = harness.supervisor.workerPid(doomed.runId)!;
     process.kill(pid, 'SIGKILL');
-    await supervisor.waitFor(doomed.runId);
-    const { summary, epochs } = await runs.get(doomed.runId);
+    await harness.supervisor.waitFor(doomed.runId);
+    const { summary, epochs } = await harness.runs.get(doomed.runId);
     expect(summary.status).toBe('failed');
     expect(summary.error).toMatch(/stopped unexpectedly \(killed \(SIGKILL/);
     expect(summary.epochsDone).toBeGreaterThanOrEqual(2);
     expect(epochs.length).toBe(summary.epochsDone);
     expect(eventsOf('training:done', doomed.runId)[0]?.summary.status).toBe('failed');
 
-    const next = await createHymenopteraJob(runs, {
+    const next = await createHymenopteraJob(harness.runs, {
       config: { epochs: 1 },
       trainPerClass: 8,
       valPerClass: 4,
     });
-    supervisor.start(next);
-    await supervisor.waitFor(next.runId);
-    expect((await runs.get(next.runId)).summary.status).toBe('completed');
+    harness.supervisor.start(next);
+    await harness.supervisor.waitFor(next.runId);
+    expect((await harness.runs.get(next.runId)).summary.status).toBe('completed');
   });
 
   it('diagnoses backends in a short-lived worker', async () => {
-    const report = await supervisor.diagnoseBackends('cpu');
+    const report = await harness.supervisor.diagnoseBackends('cpu');
     expect(report).toMatchObject({ chosen: 'cpu', attempts: [{ name: 'cpu', ok: true }] });
-    const auto = await supervisor.diagnoseBackends('auto');
+    const auto = await harness.supervisor.diagnoseBackends('auto');
     expect(auto.attempts.at(-1)?.ok).toBe(true);
     expect(auto.attempts.filter((a) => !a.ok).every((a) => a.fix)).toBe(true);
-    expect(supervisor.activeRunIds).toEqual([]);
+    expect(harness.supervisor.activeRunIds).toEqual([]);
   });
 
   it('records runs stopped by stopAll (the studio quitting) as failed, saying why', async () => {
-    const job = await createHymenopteraJob(runs, {
+    const job = await createHymenopteraJob(harness.runs, {
       config: { epochs: 100 },
       trainPerClass: 20,
       valPerClass: 4,
     });
-    supervisor.start(job);
+    harness.supervisor.start(job);
     await when(
       (e) =>
         e.event === 'training:status' &&
         e.payload.runId === job.runId &&
         e.payload.phase === 'features-train',
     );
-    await supervisor.stopAll();
-    const { summary } = await runs.get(job.runId);
+    await harness.supervisor.stopAll();
+    const { summary } = await harness.runs.get(job.runId);
     expect(summary.status).toBe('failed');
     expect(summary.error).toMatch(/studio quit while this run was training/);
   });
