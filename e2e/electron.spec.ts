@@ -231,15 +231,17 @@ test.describe('Electron app', () => {
       readdirSync(path.join(trainFolder, 'ants'))[0]!,
     );
     const errors = await studio.page.evaluate(async (droppedFile) => {
+      // The preload answers with data ({ ok, result } or { ok: false, error: { code, message } }):
+      // contextBridge would strip a thrown Error's code.
+      type Outcome = { ok: true } | { ok: false; error: { code: string; message: string } };
       const api = (
         window as unknown as {
-          studio: { request(channel: string, payload: unknown): Promise<unknown> };
+          studio: { request(channel: string, payload: unknown): Promise<Outcome> };
         }
       ).studio;
-      const messageOf = (promise: Promise<unknown>) =>
-        promise.then(
-          () => 'resolved',
-          (error: unknown) => (error instanceof Error ? error.message : String(error)),
+      const messageOf = (promise: Promise<Outcome>) =>
+        promise.then((outcome) =>
+          outcome.ok ? 'resolved' : `${outcome.error.code}: ${outcome.error.message}`,
         );
       return {
         badPayload: await messageOf(api.request('datasets:scan', { paths: 'not-a-list' })),
@@ -248,10 +250,12 @@ test.describe('Electron app', () => {
         fileDropped: await messageOf(api.request('datasets:scan', { paths: [droppedFile] })),
       };
     }, imageFile);
-    expect(errors.badPayload).toMatch(/^Invalid request for datasets:scan: paths: /);
-    expect(errors.extraField).toMatch(/^Invalid request for runs:get: /);
-    expect(errors.unknownChannel).toBe('Unknown request channel: fs:read.');
-    expect(errors.fileDropped).toContain('is a file, not a folder');
+    expect(errors.badPayload).toMatch(
+      /^invalid-request: Invalid request for datasets:scan: paths: /,
+    );
+    expect(errors.extraField).toMatch(/^invalid-request: Invalid request for runs:get: /);
+    expect(errors.unknownChannel).toBe('invalid-request: Unknown request channel: fs:read.');
+    expect(errors.fileDropped).toMatch(/^\w[\w-]*: .*is a file, not a folder/);
   });
 
   test('enforces the Content-Security-Policy and serves only issued thumbnails', async () => {

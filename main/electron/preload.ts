@@ -1,5 +1,5 @@
 /**
- * The sandboxed preload: exposes `window.studio` (the StudioApi of shared/studio-api.ts) and
+ * The sandboxed preload: exposes `window.studio` (the StudioBridge of shared/studio-api.ts) and
  * nothing else. It may only require 'electron', so it is bundled self-contained. ipcRenderer
  * never leaves this file; the page gets small functions that check their arguments first.
  */
@@ -14,7 +14,7 @@ import {
   type RequestOf,
   type ResponseOf,
 } from '../../shared/contract';
-import type { StudioApi, Unsubscribe } from '../../shared/studio-api';
+import type { RequestOutcome, StudioBridge, Unsubscribe } from '../../shared/studio-api';
 import type { DispatchResult } from '../services/dispatch';
 import { IpcChannel } from './ipc-channels';
 import { thumbnailUrlFor } from './thumbnail-url';
@@ -69,18 +69,22 @@ ipcRenderer.on(IpcChannel.trainingPort, (event, info: unknown) => {
   };
 });
 
-/** Unwraps main's reply; the Error's message is what the user reads, so it says what to do. */
-function unwrap<T>(reply: DispatchResult): T {
-  if (reply.ok) return reply.result as T;
-  throw new Error(reply.error.message);
-}
-
+/**
+ * Main's reply, passed on as data: contextBridge would strip a thrown Error down to its
+ * message, and the page needs the code (a 'conflict' asks before overwriting, for one).
+ */
 async function invoke(channel: string, ...args: unknown[]): Promise<DispatchResult> {
   try {
     return (await ipcRenderer.invoke(channel, ...args)) as DispatchResult;
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
-    throw new Error(`The request could not be sent to Transfer Studio (${detail}).`);
+    return {
+      ok: false,
+      error: {
+        code: 'failed',
+        message: `The request could not be sent to Transfer Studio (${detail}).`,
+      },
+    };
   }
 }
 
@@ -90,11 +94,14 @@ const studio = {
   async request<C extends RequestChannel>(
     channel: C,
     payload: RequestOf<C>,
-  ): Promise<ResponseOf<C>> {
+  ): Promise<RequestOutcome<ResponseOf<C>>> {
     if (!isRequestChannel(channel)) {
-      throw new Error(`Unknown request channel: ${String(channel)}.`);
+      return {
+        ok: false,
+        error: { code: 'invalid-request', message: `Unknown request channel: ${String(channel)}.` },
+      };
     }
-    return unwrap<ResponseOf<C>>(await invoke(IpcChannel.request, channel, payload));
+    return (await invoke(IpcChannel.request, channel, payload)) as RequestOutcome<ResponseOf<C>>;
   },
 
   subscribe<E extends EventName>(event: E, handler: (payload: EventOf<E>) => void): Unsubscribe {
@@ -113,8 +120,11 @@ const studio = {
     };
   },
 
-  async pickFolders(options: { title: string; multiple: boolean }): Promise<string[] | null> {
-    return unwrap<string[] | null>(await invoke(IpcChannel.pickFolders, options));
+  async pickFolders(options: {
+    title: string;
+    multiple: boolean;
+  }): Promise<RequestOutcome<string[] | null>> {
+    return (await invoke(IpcChannel.pickFolders, options)) as RequestOutcome<string[] | null>;
   },
 
   pathForFile(file: File): string | null {
@@ -128,6 +138,6 @@ const studio = {
   thumbnailUrl(thumbnailId: string): string {
     return thumbnailUrlFor(String(thumbnailId));
   },
-} satisfies StudioApi;
+} satisfies StudioBridge;
 
 contextBridge.exposeInMainWorld('studio', studio);

@@ -1,10 +1,11 @@
-import type { StudioApi } from '../../shared/studio-api';
+import type { StudioApi, StudioBridge } from '../../shared/studio-api';
+import { createPreloadApi } from './preload-client';
 import { createWebSocketApi, webSocketUrlFor, type ConnectionState } from './ws-client';
 
 declare global {
   interface Window {
     /** Exposed by the Electron preload; absent in a browser. */
-    studio?: StudioApi;
+    studio?: StudioBridge;
   }
 }
 
@@ -17,7 +18,10 @@ export interface ConnectedApi {
 /** Picks the transport: the preload's API inside Electron, the WebSocket in a browser. */
 export function createStudioApi(): ConnectedApi {
   if (window.studio) {
-    return { api: window.studio, onConnectionChange: (listener) => (listener('open'), () => {}) };
+    return {
+      api: createPreloadApi(window.studio),
+      onConnectionChange: (listener) => (listener('open'), () => {}),
+    };
   }
   const api = createWebSocketApi({
     url: webSocketUrlFor(window.location),
