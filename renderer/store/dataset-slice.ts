@@ -12,6 +12,8 @@ export interface DatasetSlice {
   scanStatus: LoadStatus;
   scanProgress: EventOf<'datasets:scan-progress'> | null;
   scanError: string | null;
+  /** A notice about the last scan that is not an error (e.g. "Scan cancelled"). */
+  scanNotice: string | null;
   setDatasetPathInput(value: string): void;
   /** Adds the typed path (the server checks it exists and holds images). */
   submitDatasetPath(): Promise<void>;
@@ -23,20 +25,37 @@ export interface DatasetSlice {
   addDroppedFiles(files: File[]): Promise<void>;
   removeDatasetRoot(root: string): Promise<void>;
   rescanDataset(): Promise<void>;
+  /** Stops the scan in progress; the dataset stays as it was before that scan. */
+  cancelScan(): Promise<void>;
   /** Leaves a file out of training (or takes it back), then rescans. */
   setFileExcluded(filePath: string, excluded: boolean): Promise<void>;
   setDatasetError(message: string): void;
   onScanProgress(progress: EventOf<'datasets:scan-progress'>): void;
 }
 
+export const SCAN_CANCELLED_NOTICE = 'Scan cancelled';
+
 export const createDatasetSlice: SliceCreator<DatasetSlice> = (api) => (set, get) => {
+  /** Set while a cancel request is out, so the scan's failure reads as a cancellation. */
+  let cancelling = false;
+
   /** Scans `roots`; on failure shows why and leaves the current dataset as it was. */
   async function scan(roots: string[]): Promise<DatasetSummary | null> {
-    set({ scanStatus: 'loading', scanError: null, scanProgress: null });
+    cancelling = false;
+    set({ scanStatus: 'loading', scanError: null, scanNotice: null, scanProgress: null });
     try {
       return await api.request('datasets:scan', { paths: roots });
     } catch (error) {
-      set({ scanStatus: 'error', scanError: errorMessage(error), scanProgress: null });
+      if (cancelling) {
+        cancelling = false;
+        set({
+          scanStatus: get().dataset ? 'ready' : 'idle',
+          scanNotice: SCAN_CANCELLED_NOTICE,
+          scanProgress: null,
+        });
+      } else {
+        set({ scanStatus: 'error', scanError: errorMessage(error), scanProgress: null });
+      }
       return null;
     }
   }
@@ -62,6 +81,7 @@ export const createDatasetSlice: SliceCreator<DatasetSlice> = (api) => (set, get
     scanStatus: 'idle',
     scanProgress: null,
     scanError: null,
+    scanNotice: null,
     setDatasetPathInput: (datasetPathInput) => set({ datasetPathInput }),
     async submitDatasetPath() {
       const typed = get().datasetPathInput.trim();
@@ -138,6 +158,18 @@ export const createDatasetSlice: SliceCreator<DatasetSlice> = (api) => (set, get
       if (roots.length === 0) return;
       const summary = await scan(roots);
       if (summary) show(roots, summary);
+    },
+    async cancelScan() {
+      if (get().scanStatus !== 'loading') return;
+      cancelling = true;
+      try {
+        const { cancelled } = await api.request('datasets:cancel-scan', {});
+        // Nothing was running any more: the scan finished on its own just now.
+        if (!cancelled) cancelling = false;
+      } catch (error) {
+        cancelling = false;
+        set({ scanError: errorMessage(error) });
+      }
     },
     async setFileExcluded(filePath, excluded) {
       const roots = get().datasetRoots;

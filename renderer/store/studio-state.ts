@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { StudioApi } from '../../shared/studio-api';
 import type { AppSlice } from './app-slice';
+import type { DatasetBrowseSlice } from './dataset-browse-slice';
 import type { DatasetSlice } from './dataset-slice';
 import type { EvaluationSlice } from './evaluation-slice';
 import type { ExportSlice } from './export-slice';
@@ -14,6 +15,7 @@ import type { TrainingToolsSlice } from './training-tools-slice';
 /** The whole UI state: one store, built from one slice per screen plus the app slice. */
 export type StudioState = AppSlice &
   DatasetSlice &
+  DatasetBrowseSlice &
   ModelSlice &
   TrainingSettingsSlice &
   TrainingSlice &

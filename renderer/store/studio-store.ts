@@ -1,6 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { StudioApi } from '../../shared/studio-api';
 import { createAppSlice } from './app-slice';
+import { createDatasetBrowseSlice } from './dataset-browse-slice';
 import { createDatasetSlice } from './dataset-slice';
 import { createEvaluationSlice } from './evaluation-slice';
 import { createExportSlice } from './export-slice';
@@ -19,6 +20,7 @@ export function createStudioStore(api: StudioApi): StudioStore {
   return createStore<StudioState>()((...args) => ({
     ...createAppSlice(api)(...args),
     ...createDatasetSlice(api)(...args),
+    ...createDatasetBrowseSlice(api)(...args),
     ...createModelSlice(api)(...args),
     ...createTrainingSettingsSlice(api)(...args),
     ...createTrainingSlice(api)(...args),

@@ -32,6 +32,16 @@ export function findDuplicates(files: readonly HashedFile[]): DatasetProblem[] {
 const show = (file: HashedFile) =>
   `“${path.basename(file.path)}” (${file.className}, ${file.split})`;
 
+/** Copies named in a message; a big group would otherwise make every message list them all. */
+const NAMED_COPIES = 3;
+
+function others(group: HashedFile[], file: HashedFile): string {
+  const rest = group.filter((other) => other !== file);
+  const named = rest.slice(0, NAMED_COPIES).map(show).join(', ');
+  const more = rest.length - NAMED_COPIES;
+  return more > 0 ? `${named} and ${more} more` : named;
+}
+
 function groupProblems(group: HashedFile[]): DatasetProblem[] {
   const classes = [...new Set(group.map((file) => file.className))];
   if (classes.length > 1) {
@@ -41,10 +51,7 @@ function groupProblems(group: HashedFile[]): DatasetProblem[] {
       className: file.className,
       message:
         `The same image is filed under ${classes.map((c) => `“${c}”`).join(' and ')} ` +
-        `(${group
-          .filter((other) => other !== file)
-          .map(show)
-          .join(', ')}). A picture with two ` +
+        `(${others(group, file)}). A picture with two ` +
         `labels confuses training, so every copy is left out.`,
       action: 'Delete the copy in the wrong class; the right one is used again on the next scan.',
       excluded: true,

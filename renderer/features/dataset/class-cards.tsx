@@ -6,6 +6,7 @@ const THUMBS_SHOWN = 4;
 
 function ClassCard(props: { item: ClassSummary }) {
   const thumbnailUrl = useStudio((s) => s.thumbnailUrl);
+  const openBrowse = useStudio((s) => s.openBrowse);
   const { item } = props;
   return (
     <li className="class-card" data-testid="class-card">
@@ -22,7 +23,18 @@ function ClassCard(props: { item: ClassSummary }) {
         <p className="class-count">{plural(item.count, 'image')}</p>
         <p className="class-split">
           {formatCount(item.trainCount)} train · {formatCount(item.valCount)} val
+          {item.testCount ? ` · ${formatCount(item.testCount)} test` : ''}
         </p>
+        <div className="class-actions">
+          <button
+            type="button"
+            className="btn small"
+            aria-label={`Browse images of ${item.name}`}
+            onClick={() => void openBrowse(item.name)}
+          >
+            Browse images
+          </button>
+        </div>
       </div>
     </li>
   );

@@ -1,24 +1,25 @@
 import { useShallow } from 'zustand/react/shallow';
 import { Alert } from '../../components/alert';
-import { ProgressBar } from '../../components/progress-bar';
 import { useStudio } from '../../store/store-context';
 import { ClassCards } from './class-cards';
 import { DatasetEmptyState } from './dataset-empty-state';
 import { DatasetSources } from './dataset-sources';
 import { DatasetStats } from './dataset-stats';
 import { DropZone } from './drop-zone';
+import { ImageBrowserDialog } from './image-browser-dialog';
 import { ProblemsList } from './problems-list';
+import { ScanProgressPanel } from './scan-progress-panel';
+import './dataset.css';
 
 export function DatasetScreen() {
-  const { dataset, scanStatus, scanError, scanProgress } = useStudio(
+  const { dataset, scanStatus, scanError, scanNotice } = useStudio(
     useShallow((s) => ({
       dataset: s.dataset,
       scanStatus: s.scanStatus,
       scanError: s.scanError,
-      scanProgress: s.scanProgress,
+      scanNotice: s.scanNotice,
     })),
   );
-  const progress = scanProgress?.total ? scanProgress.done / scanProgress.total : null;
   return (
     <DropZone>
       <header className="screen-header">
@@ -29,20 +30,25 @@ export function DatasetScreen() {
         </p>
       </header>
       <DatasetSources />
-      {scanStatus === 'loading' ? (
-        <div className="card scan-progress">
-          <span>
-            {scanProgress?.phase === 'checking' ? 'Checking images' : 'Listing files'}
-            {scanProgress
-              ? ` — ${scanProgress.done}${scanProgress.total ? ` of ${scanProgress.total}` : ''}`
-              : '…'}
-          </span>
-          <ProgressBar label="Scanning the dataset" value={progress} />
-        </div>
+      {scanStatus === 'loading' ? <ScanProgressPanel /> : null}
+      {scanNotice ? (
+        <Alert tone="info" title={scanNotice}>
+          {dataset
+            ? 'The dataset is as it was before that scan.'
+            : 'No dataset is loaded; add a folder to scan again.'}
+        </Alert>
       ) : null}
       {scanError ? <Alert title="That folder could not be used">{scanError}</Alert> : null}
       {dataset ? (
         <>
+          {dataset.findings ? (
+            <p
+              className={dataset.findings === 'No problems found' ? 'findings clean' : 'findings'}
+              data-testid="dataset-findings"
+            >
+              {dataset.findings}
+            </p>
+          ) : null}
           <DatasetStats dataset={dataset} />
           <ClassCards classes={dataset.classes} />
           <ProblemsList problems={dataset.problems} excluded={dataset.excluded ?? []} />
@@ -50,6 +56,7 @@ export function DatasetScreen() {
       ) : scanStatus !== 'loading' ? (
         <DatasetEmptyState />
       ) : null}
+      <ImageBrowserDialog />
     </DropZone>
   );
 }

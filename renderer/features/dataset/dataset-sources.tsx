@@ -14,6 +14,7 @@ export function DatasetSources() {
       submit: state.submitDatasetPath,
       pick: state.pickDatasetFolders,
       remove: state.removeDatasetRoot,
+      rescan: state.rescanDataset,
     })),
   );
   return (
@@ -27,11 +28,24 @@ export function DatasetSources() {
         onChange={s.setValue}
         onSubmit={() => void s.submit()}
         extra={
-          s.shell === 'electron' ? (
-            <button type="button" className="btn" onClick={() => void s.pick()} disabled={s.busy}>
-              Add folder…
-            </button>
-          ) : null
+          <>
+            {s.shell === 'electron' ? (
+              <button type="button" className="btn" onClick={() => void s.pick()} disabled={s.busy}>
+                Add folder…
+              </button>
+            ) : null}
+            {s.roots.length > 0 ? (
+              <button
+                type="button"
+                className="btn"
+                onClick={() => void s.rescan()}
+                disabled={s.busy}
+                title="Scan the folders again after changing files on disk"
+              >
+                Rescan
+              </button>
+            ) : null}
+          </>
         }
         hint={
           s.shell === 'electron'

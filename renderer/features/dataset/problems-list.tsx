@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { DatasetProblem } from '../../../shared/domain';
+import type { DatasetProblem, ProblemKind } from '../../../shared/domain';
 import { useStudio } from '../../store/store-context';
 import { ProblemItem, shortPath } from './problem-item';
 
@@ -35,18 +35,62 @@ function ExcludedFiles(props: { paths: string[]; busy: boolean; onInclude(path: 
   );
 }
 
+/** Kinds present, most frequent first, for the filter. */
+function kindCounts(problems: DatasetProblem[]): [ProblemKind, number][] {
+  const counts = new Map<ProblemKind, number>();
+  for (const problem of problems) counts.set(problem.kind, (counts.get(problem.kind) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+}
+
+/** Shows one kind of problem, or all of them. */
+function KindFilter(props: {
+  problems: DatasetProblem[];
+  value: ProblemKind | 'all';
+  onChange(kind: ProblemKind | 'all'): void;
+}) {
+  const kinds = kindCounts(props.problems);
+  if (kinds.length < 2) return null;
+  return (
+    <div className="problems-toolbar">
+      <label htmlFor="problem-kind-filter" className="field-label">
+        Show
+      </label>
+      <select
+        id="problem-kind-filter"
+        className="input"
+        value={props.value}
+        onChange={(event) => props.onChange(event.target.value as ProblemKind | 'all')}
+      >
+        <option value="all">All problems ({props.problems.length})</option>
+        {kinds.map(([kind, count]) => (
+          <option key={kind} value={kind}>
+            {kind.replace(/-/g, ' ')} ({count})
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 /** What the scan found wrong, each with what to do about it. */
 export function ProblemsList(props: { problems: DatasetProblem[]; excluded: string[] }) {
   const [expanded, setExpanded] = useState(false);
+  const [kind, setKind] = useState<ProblemKind | 'all'>('all');
   const { busy, setExcluded } = useStudio(
     useShallow((s) => ({ busy: s.scanStatus === 'loading', setExcluded: s.setFileExcluded })),
   );
-  const { problems } = props;
+  // A kind that a rescan made disappear falls back to showing everything.
+  const activeKind = props.problems.some((problem) => problem.kind === kind) ? kind : 'all';
+  const problems =
+    activeKind === 'all'
+      ? props.problems
+      : props.problems.filter((problem) => problem.kind === activeKind);
   return (
     <section aria-labelledby="problems-heading">
       <h2 id="problems-heading" className="section-title">
-        Problems <span className="count-badge">{problems.length}</span>
+        Problems <span className="count-badge">{props.problems.length}</span>
       </h2>
+      <KindFilter problems={props.problems} value={activeKind} onChange={setKind} />
       {problems.length === 0 ? (
         <p className="muted">
           No problems found: every image decodes and the classes look balanced.
