@@ -67,6 +67,57 @@ export async function readModelJson(dir: string): Promise<ModelJson> {
   return model as ModelJson;
 }
 
+/** The weight shard's path inside the model folder; a path that leaves it is refused. */
+function shardPath(dir: string, shard: string): string {
+  const resolved = path.resolve(dir, shard);
+  if (path.relative(dir, resolved).startsWith('..')) {
+    throw new ServiceError(
+      'invalid-request',
+      `model.json in ${dir} names a weight file outside its folder (${shard}); refusing to read it.`,
+    );
+  }
+  return resolved;
+}
+
+function missingShard(dir: string, shard: string): ServiceError {
+  return new ServiceError(
+    'not-found',
+    `The weight file ${shard} listed in ${path.join(dir, 'model.json')} is missing or ` +
+      'unreadable. Copy the whole model folder again (model.json and every shard).',
+  );
+}
+
+function sizeMismatch(dir: string, actual: number, expected: number): ServiceError {
+  return new ServiceError(
+    'invalid-request',
+    `The weight files in ${dir} hold ${actual} bytes but model.json describes ` +
+      `${expected}: a shard is truncated or belongs to another model. Copy the folder again.`,
+  );
+}
+
+/**
+ * Checks, without reading them, that every weight shard model.json lists is in the folder and
+ * that together they are as large as the weights it describes, so a model with a missing or
+ * truncated shard is refused when it is chosen, not when training loads it.
+ */
+export async function checkWeightFiles(dir: string, json: ModelJson): Promise<void> {
+  let total = 0;
+  for (const group of json.weightsManifest) {
+    for (const shard of group.paths) {
+      const file = shardPath(dir, shard);
+      try {
+        const stat = await fs.stat(file);
+        if (!stat.isFile()) throw new Error('not a file');
+        total += stat.size;
+      } catch {
+        throw missingShard(dir, shard);
+      }
+    }
+  }
+  const expected = expectedWeightBytes(json.weightsManifest.flatMap((group) => group.weights));
+  if (total !== expected) throw sizeMismatch(dir, total, expected);
+}
+
 /**
  * The model in a folder as TF.js model artifacts: topology plus every weight shard concatenated
  * in manifest order (what tf.io.fromMemory and tf.loadLayersModel expect). Reading the files
@@ -79,33 +130,17 @@ export async function readModelArtifacts(dir: string): Promise<io.ModelArtifacts
   for (const group of json.weightsManifest) {
     weightSpecs.push(...group.weights);
     for (const shard of group.paths) {
-      const shardPath = path.resolve(dir, shard);
-      if (path.relative(dir, shardPath).startsWith('..')) {
-        throw new ServiceError(
-          'invalid-request',
-          `model.json in ${dir} names a weight file outside its folder (${shard}); refusing to read it.`,
-        );
-      }
+      const file = shardPath(dir, shard);
       try {
-        shards.push(await fs.readFile(shardPath));
+        shards.push(await fs.readFile(file));
       } catch {
-        throw new ServiceError(
-          'not-found',
-          `The weight file ${shard} listed in ${path.join(dir, 'model.json')} is missing or ` +
-            'unreadable. Copy the whole model folder again (model.json and every shard).',
-        );
+        throw missingShard(dir, shard);
       }
     }
   }
   const weights = Buffer.concat(shards);
   const expected = expectedWeightBytes(weightSpecs);
-  if (weights.byteLength !== expected) {
-    throw new ServiceError(
-      'invalid-request',
-      `The weight files in ${dir} hold ${weights.byteLength} bytes but model.json describes ` +
-        `${expected}: a shard is truncated or belongs to another model. Copy the folder again.`,
-    );
-  }
+  if (weights.byteLength !== expected) throw sizeMismatch(dir, weights.byteLength, expected);
   return {
     modelTopology: json.modelTopology,
     weightSpecs,

@@ -133,6 +133,35 @@ describe('inspectModel', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('refuses a model whose weight file is missing or truncated when it is chosen', async () => {
+    // A copy of the Teachable Machine export: model.json, then no weights.bin, then half of it.
+    const broken = path.join(emptyDir, 'tm-broken');
+    await fs.mkdir(broken);
+    await fs.copyFile(
+      path.join(teachableMachineDir, 'model.json'),
+      path.join(broken, 'model.json'),
+    );
+    const model = await resolveModel({ path: broken }, []);
+    const missing = await inspectModel(model).catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(ServiceError);
+    expect((missing as ServiceError).code).toBe('not-found');
+    expect((missing as ServiceError).message).toBe(
+      `The weight file weights.bin listed in ${path.join(broken, 'model.json')} is missing or ` +
+        'unreadable. Copy the whole model folder again (model.json and every shard).',
+    );
+
+    const weights = await fs.readFile(path.join(teachableMachineDir, 'weights.bin'));
+    await fs.writeFile(path.join(broken, 'weights.bin'), weights.subarray(0, weights.length / 2));
+    const truncated = await inspectModel(model).catch((e: unknown) => e);
+    expect((truncated as ServiceError).code).toBe('invalid-request');
+    expect((truncated as ServiceError).message).toContain(
+      `hold ${weights.length / 2} bytes but model.json describes ${weights.length}`,
+    );
+
+    await fs.writeFile(path.join(broken, 'weights.bin'), weights);
+    expect((await inspectModel(model)).totalParams).toBe(410_208);
+  });
+
   it('refuses a feature layer the model does not have', async () => {
     const model = await resolveModel({ catalogId: 'mobilenet_v1_0.25_224' }, [fixtureModelsDir]);
     await expect(inspectModel(model, 'no_such_layer')).rejects.toThrow(

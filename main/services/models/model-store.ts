@@ -10,7 +10,7 @@ import {
   type BaseAnalysis,
 } from './analysis/analyse-base';
 import { UnsupportedTopologyError } from './analysis/layer-graph';
-import { readModelJson } from './model-files';
+import { checkWeightFiles, readModelJson } from './model-files';
 import type { ResolvedModel } from './model-types';
 import { declaredInputSize, findLayerPathInTopology } from './topology';
 
@@ -197,6 +197,7 @@ export async function inspectModel(
 ): Promise<ModelInfo> {
   const wanted = featureLayer ?? model.featureLayer;
   const json = await readModelJson(model.dir);
+  await checkWeightFiles(model.dir, json);
   const nestedBase = findLayerPathInTopology(json.modelTopology, wanted);
   if (!nestedBase) {
     throw new ServiceError(
