@@ -2,11 +2,13 @@
  * The Model screen in Chromium against the built web shell: the block diagrams of both fixture
  * models with their totals, presets, per-block switches, the "freeze everything below here"
  * handle driven by keyboard and mouse, the BatchNorm policy, advanced mode, importing a model
- * folder (the Teachable Machine export), and a download from a local mirror with progress,
- * cancel and retry. Saves docs/screenshots/model-v1.png and model-v2.png.
+ * folder (the Teachable Machine export, by the catalog's folder name and under a name of the
+ * user's, with another feature layer and broken folders), the licences on the catalog cards,
+ * and a download from a local mirror with progress, cancel and retry. Saves
+ * docs/screenshots/model-v1.png and model-v2.png.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startModelServer, type ModelServer } from '../main/services/models/download/test-server';
@@ -163,6 +165,73 @@ test('Teachable Machine export imported from its folder: inverted residual block
   await page.getByRole('button', { name: 'Fine-tune one block more' }).click();
   await expect(model.handle).toHaveAttribute('aria-valuetext', '3 top blocks train');
   await new StudioPage(page).screenshot(path.join(screenshots, 'model-v2.png'));
+});
+
+test('imports a model folder by path: proposed feature layer, another layer, broken folders refused', async ({
+  page,
+}) => {
+  test.setTimeout(5 * 60_000);
+  // The Teachable Machine export under a name of the user's (links to the fixture's files), so
+  // the studio proposes the feature layer itself rather than taking the catalog's.
+  const importDir = await mkdtemp(path.join(os.tmpdir(), 'transfer-studio-import-e2e-'));
+  const exportDir = path.join(importDir, 'my-teachable-machine-model');
+  const notAModel = path.join(importDir, 'holiday photos');
+  const shardMissing = path.join(importDir, 'copied-without-weights');
+  await Promise.all([mkdir(exportDir), mkdir(notAModel), mkdir(shardMissing)]);
+  for (const name of await readdir(teachableMachineDir)) {
+    await symlink(path.join(teachableMachineDir, name), path.join(exportDir, name));
+  }
+  await writeFile(path.join(notAModel, 'notes.txt'), 'not a model');
+  await copyFile(
+    path.join(teachableMachineDir, 'model.json'),
+    path.join(shardMissing, 'model.json'),
+  );
+  try {
+    const model = await openModelTab(page, false);
+    await expect(model.catalogLicense(/MobileNet v1 0\.25/)).toHaveText(
+      'License: Apache-2.0 (Google, tensorflow/models MobileNet weights)',
+    );
+    await expect(model.catalogLicense(/MobileNetV2 0\.35/)).toContainText('License: Apache-2.0');
+
+    await model.importFolder(exportDir);
+    await expect(page.getByTestId('model-params')).toHaveText('410,208');
+    await expect(model.featureLayer).toHaveValue('out_relu');
+    await expect(model.featureLayer.locator('option:checked')).toHaveText('out_relu (recommended)');
+    await expect(page.getByText('Proposed: the last layer before pooling.')).toBeVisible();
+    await expect(model.blocks).toHaveCount(20);
+    await expect(model.trainable).toHaveText('2,562');
+
+    // A layer lower down: the base ends at block_15, so block_16 and Conv_1 leave the diagram
+    // and the head sits on 56 channels (56 x 2 + 2 trainable).
+    await model.featureLayer.selectOption('block_15_add');
+    await expect(page.getByTestId('model-params')).toHaveText('199,120');
+    await expect(page.getByTestId('model-macs')).toHaveText('48.1 M MACs');
+    await expect(model.blocks).toHaveCount(18);
+    await expect(model.block('block_15')).toBeVisible();
+    await expect(model.block('block_16')).toHaveCount(0);
+    await expect(model.trainable).toHaveText('114');
+    await expect(page.getByText('A layer lower in the network')).toBeVisible();
+    await model.preset(/Train everything/).click();
+    await expect(model.trainable).toHaveText('189,282');
+
+    // Back to the proposal.
+    await model.featureLayer.selectOption('out_relu');
+    await expect(model.blocks).toHaveCount(20);
+    await expect(page.getByTestId('model-params')).toHaveText('410,208');
+
+    // Broken folders: refused with what went wrong and what to do.
+    await model.importFolder(notAModel);
+    await expect(model.modelError).toContainText(`${notAModel} holds no model.json`);
+    await expect(model.modelError).toContainText('Choose the folder of a TF.js layers model');
+    await expect(model.blocks).toHaveCount(0);
+    await model.importFolder(shardMissing);
+    await expect(model.modelError).toContainText(
+      `The weight file weights.bin listed in ${path.join(shardMissing, 'model.json')} is missing`,
+    );
+    await expect(model.modelError).toContainText('Copy the whole model folder again');
+  } finally {
+    await rm(importDir, { recursive: true, force: true });
+  }
 });
 
 test('downloads a catalog model from a mirror with progress; cancel leaves nothing, retry completes', async ({

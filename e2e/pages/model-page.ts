@@ -57,6 +57,22 @@ export class ModelPage {
     return this.page.getByTestId('total-memory');
   }
 
+  /** The licence line of a catalog card. */
+  catalogLicense(name: RegExp): Locator {
+    return this.page
+      .locator('.catalog-item-wrap', { has: this.catalogItem(name) })
+      .getByTestId('catalog-license');
+  }
+
+  get featureLayer(): Locator {
+    return this.page.getByLabel('Feature layer (where the base is cut)');
+  }
+
+  /** Why the chosen or imported model could not be opened. */
+  get modelError(): Locator {
+    return this.page.getByRole('alert').filter({ hasText: 'That model could not be opened' });
+  }
+
   get pathField(): Locator {
     return this.page.getByLabel('Or import a model folder');
   }
