@@ -16,16 +16,16 @@ export function ImageCell(props: {
   const { image, index } = props;
   const [broken, setBroken] = useState(false);
   const className = [
-    'image-cell',
+    'browse-cell',
     props.active ? 'active' : '',
     image?.excluded ? 'excluded' : '',
   ].join(' ');
   return (
     <div
       role="gridcell"
-      id={`image-cell-${index}`}
+      id={`browse-cell-${index}`}
       data-index={index}
-      data-testid="image-cell"
+      data-testid="browse-cell"
       aria-selected={props.active}
       className={className}
       onClick={() => props.onPick(index)}
@@ -43,10 +43,10 @@ export function ImageCell(props: {
           ) : (
             <div className="thumb-missing">No preview</div>
           )}
-          <span className="image-name" title={image.relativePath}>
+          <span className="browse-name" title={image.relativePath}>
             {image.name}
           </span>
-          <div className="image-badges">
+          <div className="browse-badges">
             {image.split ? <span className="badge">{splitNames[image.split]}</span> : null}
             {image.problemKinds.map((kind) => (
               <span key={kind} className="badge problem-badge">

@@ -7,7 +7,8 @@ import { ImageCell } from './image-cell';
 
 /** Narrowest cell; the grid fits as many columns as its width allows. */
 const CELL_MIN_WIDTH = 150;
-const ROW_HEIGHT = 222;
+/** Matches the cell's fixed layout in dataset.css (thumbnail, name, two badge lines, button). */
+const ROW_HEIGHT = 236;
 const GRID_PADDING = 16;
 
 /** Index the keyboard moves to from `index`, or null for keys the grid does not handle. */
@@ -105,15 +106,15 @@ export function ImageGrid(props: { className: string; total: number }) {
   return (
     <div
       ref={scrollRef}
-      className="image-grid"
+      className="browse-grid"
       role="grid"
       aria-label={`Images of ${props.className}`}
       aria-rowcount={rowCount}
       aria-colcount={columns}
-      aria-activedescendant={`image-cell-${active}`}
+      aria-activedescendant={`browse-cell-${active}`}
       tabIndex={0}
       onKeyDown={onKeyDown}
-      data-testid="image-grid"
+      data-testid="browse-grid"
     >
       <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
         {rows.map((row) => (
@@ -121,7 +122,7 @@ export function ImageGrid(props: { className: string; total: number }) {
             key={row.key}
             role="row"
             aria-rowindex={row.index + 1}
-            className="image-grid-row"
+            className="browse-grid-row"
             style={{
               top: row.start,
               height: row.size,

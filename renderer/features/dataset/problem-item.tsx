@@ -25,7 +25,7 @@ export function ProblemItem(props: {
   const { problem } = props;
   const canLeaveOut = problem.path !== '' && !problem.excluded && !NOT_A_FILE.has(problem.kind);
   return (
-    <li className="problem">
+    <li className="problem" data-kind={problem.kind} data-path={problem.path}>
       <span className={`problem-kind kind-${problem.kind}`}>{problem.kind.replace(/-/g, ' ')}</span>
       <div className="problem-text">
         <p>{problem.message}</p>
