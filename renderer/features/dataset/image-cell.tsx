@@ -17,8 +17,8 @@ export function ImageCell(props: {
   const [broken, setBroken] = useState(false);
   const className = [
     'browse-cell',
-    props.active ? 'active' : '',
-    image?.excluded ? 'excluded' : '',
+    props.active ? 'active-cell' : '',
+    image?.excluded ? 'left-out-cell' : '',
   ].join(' ');
   return (
     <div
@@ -63,8 +63,11 @@ export function ImageCell(props: {
             tabIndex={-1}
             disabled={props.busy}
             aria-label={`${image.excluded ? 'Put back' : 'Leave out'} ${image.name}`}
+            // Focus stays on the grid, which owns the keyboard (arrows, Space).
+            onMouseDown={(event) => event.preventDefault()}
             onClick={(event) => {
               event.stopPropagation();
+              props.onPick(index);
               props.onToggle(image);
             }}
           >
