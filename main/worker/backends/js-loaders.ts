@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { firstLine, nodeRequire, type LoadResult } from './backend-loader';
 import { registerWasmGradientKernels } from './wasm-gradients';
+import { checkWasmMalloc } from './wasm-memory';
 
 export async function loadWasm(): Promise<LoadResult> {
   const fix =
@@ -24,6 +25,8 @@ export async function loadWasm(): Promise<LoadResult> {
   }
   if (!ready) return { ok: false, detail: 'the WebAssembly module did not start', fix };
   registerWasmGradientKernels();
+  // Out of heap becomes an error the fit loop can catch (and retry at a smaller batch).
+  checkWasmMalloc();
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
   // The threaded build needs Web Workers; under Node tfjs-backend-wasm always runs one thread.
   const threads = (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'))

@@ -10,6 +10,7 @@ import type { EpochMetrics, LrSchedule } from '../../../shared/domain';
 import type { ImageItem } from '../images/image-batches';
 import type { BatchSource } from './batch-source';
 import { learningRateAt } from './lr-schedule';
+import { MemoryFittedSteps } from './memory-fallback';
 import type { RunControl } from './run-control';
 import type { RunRecorder } from './run-recorder';
 import type { Rates, TrainableNet } from './trainable-net';
@@ -92,6 +93,12 @@ export async function fit(options: FitOptions): Promise<FitResult> {
   let sinceBest = 0;
   let stoppedEarly = false;
   const epochMs = new Map<Phase['kind'], number[]>();
+  // A step that runs out of memory is retried in smaller parts (memory-fallback.ts).
+  const steps = new MemoryFittedSteps(
+    net,
+    recorder,
+    tf.getBackend() === 'wasm' ? 'WebAssembly' : 'TensorFlow',
+  );
 
   const takeExtension = (): void => {
     const extra = control.takeExtension();
@@ -145,7 +152,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
             head: learningRateAt(options.schedule, phase.rates.head, step, totalSteps),
             base: learningRateAt(options.schedule, phase.rates.base, step, totalSteps),
           };
-          const result = await net.trainStep(batch.inputs, batch.labels, rates);
+          const result = await steps.trainStep(batch.inputs, batch.labels, rates);
           batchIndex += 1;
           totals.lossSum += result.loss * batch.labels.length;
           totals.correct += result.correct;
@@ -198,6 +205,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
         phase: phase.kind,
         baseLearningRate: rates.base,
         best: improved,
+        ...(steps.lowered ? { stepBatch: steps.lowered } : {}),
       });
       const patienceOut =
         options.earlyStopping.enabled && sinceBest >= options.earlyStopping.patience;

@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { FreezePlan } from '../../../shared/domain';
+import { useTrainingCalls } from './training-calls';
 
 /**
  * Sets which base layers train and returns the names of the trainable ones. Layers the plan
@@ -12,7 +13,8 @@ import type { FreezePlan } from '../../../shared/domain';
  * Every BatchNormalization layer of the base is also held in inference mode: TF.js otherwise
  * normalises with batch statistics and rewrites the moving averages during training even for
  * frozen layers, which would quietly change the pretrained base (Keras' fine-tuning advice is
- * the same: keep BN in inference mode).
+ * the same: keep BN in inference mode). Convolutions and ReLU6 switch to calls that are cheaper
+ * to train through (training-calls.ts).
  */
 export function applyFreezePlan(
   cut: tf.LayersModel,
@@ -30,6 +32,7 @@ export function applyFreezePlan(
     if (train && layer.weights.length === 0) withoutWeights.push(layer.name);
     else if (train) trainable.push(layer.name);
     if (isBatchNorm && !adaptBatchNorm) holdInInferenceMode(layer);
+    useTrainingCalls(layer);
   }
   const names = new Set(cut.layers.map((layer) => layer.name));
   return { trainable, unknown: [...wanted].filter((name) => !names.has(name)), withoutWeights };

@@ -138,15 +138,23 @@ export class TrainableNet {
     if (trainBase) setRate(this.baseOptimizer, rates.base);
     const labelTensor = tf.tensor1d(labels as number[], 'int32');
     let correct: tf.Scalar | undefined;
-    const { value, grads } = tf.variableGrads(() => {
-      const probabilities = this.forward(inputs, true);
-      correct = tf.keep(probabilities.argMax(1).equal(labelTensor).sum().toFloat() as tf.Scalar);
-      const losses = this.examplesLoss(probabilities, labelTensor);
-      const weighted = this.weightsTensor
-        ? losses.mul(this.weightsTensor.gather(labelTensor))
-        : losses;
-      return weighted.mean() as tf.Scalar;
-    }, variables);
+    let computed: { value: tf.Scalar; grads: tf.NamedTensorMap };
+    try {
+      computed = tf.variableGrads(() => {
+        const probabilities = this.forward(inputs, true);
+        correct = tf.keep(probabilities.argMax(1).equal(labelTensor).sum().toFloat() as tf.Scalar);
+        const losses = this.examplesLoss(probabilities, labelTensor);
+        const weighted = this.weightsTensor
+          ? losses.mul(this.weightsTensor.gather(labelTensor))
+          : losses;
+        return weighted.mean() as tf.Scalar;
+      }, variables);
+    } catch (error) {
+      // e.g. out of memory: the caller may retry smaller, so nothing of this try may stay.
+      tf.dispose([labelTensor, ...(correct ? [correct] : [])]);
+      throw error;
+    }
+    const { value, grads } = computed;
     const headNames = new Set(this.headVariables.map((variable) => variable.name));
     const headGrads: tf.NamedTensorMap = {};
     const baseGrads: tf.NamedTensorMap = {};
