@@ -52,7 +52,7 @@ export function createStudioServices(options: StudioServicesOptions): StudioServ
   const thumbnails = new ThumbnailRegistry({ cacheDir: path.join(paths.cacheDir, 'thumbnails') });
   const runs = new RunStore(paths.runsDir);
   const exclusions = new ExclusionStore(path.join(paths.dataDir, 'datasets'));
-  const exclusionsOf = (roots: string[]) => exclusions.get(datasetId(roots));
+  const exclusionsOf = (roots: string[]) => exclusions.forRoots(roots);
   const supervisor = new TrainingSupervisor({ launchWorker: options.launchWorker, runs, emit });
   const moves = new FileMoves();
   const evaluation = new EvaluationService({

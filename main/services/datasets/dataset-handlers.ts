@@ -2,10 +2,8 @@
  * The datasets:* request handlers: scan (with progress, cancellable), leave a file out or put
  * it back, cancel the running scan, and page through a class's files from the last scan.
  */
-import path from 'node:path';
 import type { EventSink, RequestHandlers } from '../../../shared/contract';
 import { ServiceError } from '../service-error';
-import { datasetId } from './dataset-id';
 import type { ExclusionStore } from './exclusion-store';
 import { ImageBrowser } from './image-browser';
 import { scanDataset } from './scan-dataset';
@@ -40,7 +38,7 @@ export function createDatasetHandlers(deps: DatasetHandlerDeps): DatasetHandlers
         const scanned = await scanDataset(roots, {
           ...deps.scanOptions,
           thumbnails: deps.thumbnails,
-          exclusions: await deps.exclusions.get(datasetId(roots)),
+          exclusions: await deps.exclusions.forRoots(roots),
           signal: controller.signal,
           onProgress: (progress) => deps.emit('datasets:scan-progress', progress),
         });
@@ -60,15 +58,17 @@ export function createDatasetHandlers(deps: DatasetHandlerDeps): DatasetHandlers
       return { cancelled: true };
     },
     'datasets:set-excluded': async ({ roots, path: filePath, excluded }) => {
-      const id = datasetId(roots);
-      const target = path.resolve(filePath);
-      const list = excluded
-        ? await deps.exclusions.exclude(id, target)
-        : await deps.exclusions.include(id, target);
+      const list = await deps.exclusions.setExcluded(roots, filePath, excluded);
+      if (!list) {
+        throw new ServiceError(
+          'invalid-request',
+          `${filePath} is not inside any of the dataset's folders, so it cannot be left out of it. Leave out files the scan listed.`,
+        );
+      }
       return { excluded: list };
     },
     'datasets:images': async (request) => {
-      const excluded = new Set(await deps.exclusions.get(datasetId(request.roots)));
+      const excluded = new Set(await deps.exclusions.forRoots(request.roots));
       const page = browser.page(request, {
         excluded,
         issueThumbnail: (filePath) => deps.thumbnails.issue(filePath),

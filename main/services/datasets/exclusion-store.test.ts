@@ -35,6 +35,33 @@ describe('ExclusionStore', () => {
     expect(await reopened.get(other)).toEqual(['/photos/cars/x.jpg']);
   });
 
+  it('keeps each folder’s choices when another folder is added to or removed from the dataset', async () => {
+    const store = new ExclusionStore(path.join(temp.dir, 'datasets'));
+    const pets = '/photos/pets';
+    const cars = '/photos/cars';
+    expect(await store.setExcluded([pets], '/photos/pets/cats/a.jpg', true)).toEqual([
+      '/photos/pets/cats/a.jpg',
+    ]);
+    // The same folder in a bigger dataset still leaves a.jpg out, and a choice made there
+    // belongs to the folder that holds the file.
+    expect(await store.forRoots([pets, cars])).toEqual(['/photos/pets/cats/a.jpg']);
+    expect(await store.setExcluded([pets, cars], '/photos/cars/vans/v.jpg', true)).toEqual([
+      '/photos/cars/vans/v.jpg',
+      '/photos/pets/cats/a.jpg',
+    ]);
+    expect(await store.forRoots([cars])).toEqual(['/photos/cars/vans/v.jpg']);
+    expect(await store.forRoots([pets])).toEqual(['/photos/pets/cats/a.jpg']);
+    // Taking a file back from the bigger dataset takes it back in its folder too.
+    expect(await store.setExcluded([cars, pets], '/photos/pets/cats/a.jpg', false)).toEqual([
+      '/photos/cars/vans/v.jpg',
+    ]);
+    expect(await store.forRoots([pets])).toEqual([]);
+    // A path in none of the folders (or a look-alike sibling) is refused, not stored.
+    expect(await store.setExcluded([pets], '/photos/pets-old/x.jpg', true)).toBeNull();
+    expect(await store.setExcluded([pets], '/photos/pets/../cars/vans/w.jpg', true)).toBeNull();
+    expect(await store.forRoots([pets, cars])).toEqual(['/photos/cars/vans/v.jpg']);
+  });
+
   it('treats a damaged file as no exclusions and overwrites it on the next change', async () => {
     const store = new ExclusionStore(temp.dir);
     const id = datasetId(['/x']);

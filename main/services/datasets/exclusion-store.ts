@@ -1,10 +1,13 @@
 /**
- * Files a user chose to leave out, remembered per dataset (by dataset id) as one small JSON
- * file each in a folder of the data dir, written atomically so a crash never loses the list.
+ * Files a user chose to leave out, remembered per dataset folder (by the id of that one root)
+ * as one small JSON file each in a folder of the data dir, written atomically so a crash never
+ * loses the list. Keying by root, not by the set of roots, means adding or removing another
+ * folder keeps every choice made so far.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { datasetId, normaliseRoots } from './dataset-id';
 
 const ExclusionFile = z.object({
   version: z.literal(1),
@@ -20,7 +23,45 @@ export class ExclusionStore {
 
   constructor(private readonly dir: string) {}
 
-  /** The excluded paths of a dataset; empty when none were saved or the file is unreadable. */
+  /**
+   * The excluded paths of a dataset made of these roots: each root's own list (only paths
+   * still inside it), plus any list saved for the whole set by earlier versions.
+   */
+  async forRoots(roots: string[]): Promise<string[]> {
+    const resolved = normaliseRoots(roots);
+    const lists = await Promise.all([
+      ...resolved.map(async (root) =>
+        (await this.get(datasetId([root]))).filter((file) => isInside(root, file)),
+      ),
+      resolved.length > 1 ? this.get(datasetId(resolved)) : Promise.resolve([]),
+    ]);
+    return [...new Set(lists.flat())].sort();
+  }
+
+  /**
+   * Leaves a file out (or takes it back) in the list of the root that holds it; returns the
+   * dataset's whole list after the change, or null when the file is in none of the roots.
+   */
+  async setExcluded(
+    roots: string[],
+    filePath: string,
+    excluded: boolean,
+  ): Promise<string[] | null> {
+    const resolved = normaliseRoots(roots);
+    const target = path.resolve(filePath);
+    const root = resolved
+      .filter((candidate) => isInside(candidate, target))
+      .sort((a, b) => b.length - a.length)[0];
+    if (!root) return null;
+    if (excluded) await this.exclude(datasetId([root]), target);
+    else {
+      await this.include(datasetId([root]), target);
+      if (resolved.length > 1) await this.include(datasetId(resolved), target);
+    }
+    return this.forRoots(resolved);
+  }
+
+  /** The excluded paths saved under one id; empty when none were saved or the file is unreadable. */
   async get(datasetId: string): Promise<string[]> {
     const file = this.fileOf(datasetId);
     try {
@@ -69,4 +110,9 @@ export class ExclusionStore {
       throw new Error(`Not a dataset id: ${JSON.stringify(datasetId)}`);
     return path.join(this.dir, `${datasetId}.exclusions.json`);
   }
+}
+
+function isInside(root: string, file: string): boolean {
+  const relative = path.relative(root, file);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
 }
