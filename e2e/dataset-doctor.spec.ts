@@ -15,11 +15,11 @@ import {
   type DoctorCase,
 } from '../main/services/datasets/doctor-cases';
 import { writeClasses, writeJpeg } from '../main/services/datasets/test-images';
-import { repoRoot } from './fixtures-path';
+import { screenshotsDir } from './fixtures-path';
 import { DatasetPage } from './pages/dataset-page';
 import { StudioPage } from './pages/studio-page';
 
-const screenshots = path.join(repoRoot, 'docs', 'screenshots');
+const screenshots = screenshotsDir;
 const runningAsRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const WASPS = 300;
 const BIG_FILES = 20_000;

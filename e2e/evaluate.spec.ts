@@ -8,7 +8,12 @@ import { expect, test, type Page } from '@playwright/test';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fixtureModelsDir, fixturesDir, hymenopteraTrainDir, repoRoot } from './fixtures-path';
+import {
+  fixtureModelsDir,
+  fixturesDir,
+  hymenopteraTrainDir,
+  screenshotsDir,
+} from './fixtures-path';
 import { DatasetPage } from './pages/dataset-page';
 import { EvaluatePage } from './pages/evaluate-page';
 import { ModelPage } from './pages/model-page';
@@ -18,7 +23,7 @@ import { StudioPage } from './pages/studio-page';
 import { TrainPage } from './pages/train-page';
 import { startBuiltWebShell, type RunningWebShell } from './web-shell-process';
 
-const screenshots = path.join(repoRoot, 'docs', 'screenshots');
+const screenshots = screenshotsDir;
 const valDir = path.join(fixturesDir, 'datasets', 'hymenoptera_data', 'val');
 
 interface StoredEvaluation {

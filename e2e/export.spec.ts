@@ -14,7 +14,7 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { fixturesDir, repoRoot } from './fixtures-path';
+import { fixturesDir, repoRoot, screenshotsDir } from './fixtures-path';
 import { DatasetPage } from './pages/dataset-page';
 import { ExportPage } from './pages/export-page';
 import { ModelPage } from './pages/model-page';
@@ -134,7 +134,7 @@ test('exports TF.js and ONNX from the UI; a fresh tfjs in Chromium predicts the 
       await expect(exporter.files.filter({ hasText: name })).toHaveCount(1);
     }
     expect((await stat(`${tfjsDir}.zip`)).size).toBeGreaterThan(100_000);
-    await studio.screenshot(path.join(repoRoot, 'docs', 'screenshots', 'export-proof.png'));
+    await studio.screenshot(path.join(screenshotsDir, 'export-proof.png'));
 
     // The same folder again: the studio asks; "Keep it" leaves the export alone.
     const firstManifest = await readFile(path.join(tfjsDir, 'export-manifest.json'), 'utf8');

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 
 /** Root of the repository (this file lives in e2e/). */
@@ -13,3 +14,13 @@ export const fixturesDir = path.resolve(
 
 export const fixtureModelsDir = path.join(fixturesDir, 'models');
 export const hymenopteraTrainDir = path.join(fixturesDir, 'datasets', 'hymenoptera_data', 'train');
+
+/**
+ * Where the specs save their screenshots: docs/screenshots when
+ * TRANSFER_STUDIO_SCREENSHOTS=docs (to refresh the pictures in the docs on purpose), else a
+ * temp folder, so an ordinary test run never rewrites tracked files.
+ */
+export const screenshotsDir =
+  process.env.TRANSFER_STUDIO_SCREENSHOTS === 'docs'
+    ? path.join(repoRoot, 'docs', 'screenshots')
+    : path.join(os.tmpdir(), 'transfer-studio-screenshots');

@@ -12,13 +12,13 @@ import { copyFile, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:
 import os from 'node:os';
 import path from 'node:path';
 import { startModelServer, type ModelServer } from '../main/services/models/download/test-server';
-import { fixtureModelsDir, hymenopteraTrainDir, repoRoot } from './fixtures-path';
+import { fixtureModelsDir, hymenopteraTrainDir, screenshotsDir } from './fixtures-path';
 import { DatasetPage } from './pages/dataset-page';
 import { ModelPage } from './pages/model-page';
 import { StudioPage } from './pages/studio-page';
 import { startBuiltWebShell, type RunningWebShell } from './web-shell-process';
 
-const screenshots = path.join(repoRoot, 'docs', 'screenshots');
+const screenshots = screenshotsDir;
 const teachableMachineDir = path.join(fixtureModelsDir, 'teachable_machine_mobilenet_v2_0.35');
 
 let server: ModelServer;

@@ -6,13 +6,13 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import path from 'node:path';
-import { hymenopteraTrainDir, repoRoot } from './fixtures-path';
+import { hymenopteraTrainDir, screenshotsDir } from './fixtures-path';
 import { DatasetPage } from './pages/dataset-page';
 import { DiagnosticsPage } from './pages/diagnostics-page';
 import { StudioPage } from './pages/studio-page';
 import { TrainPage } from './pages/train-page';
 
-const screenshots = path.join(repoRoot, 'docs', 'screenshots');
+const screenshots = screenshotsDir;
 
 function studioUrl(): string {
   const url = process.env.STUDIO_URL;

@@ -7,14 +7,14 @@ import { expect, test } from '@playwright/test';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { hymenopteraTrainDir, repoRoot } from './fixtures-path';
+import { hymenopteraTrainDir, screenshotsDir } from './fixtures-path';
 import { DatasetPage } from './pages/dataset-page';
 import { ExportPage } from './pages/export-page';
 import { ModelPage } from './pages/model-page';
 import { StudioPage } from './pages/studio-page';
 import { TrainPage } from './pages/train-page';
 
-const screenshots = path.join(repoRoot, 'docs', 'screenshots');
+const screenshots = screenshotsDir;
 
 function studioUrl(): string {
   const url = process.env.STUDIO_URL;
