@@ -89,8 +89,14 @@ test.describe('dataset doctor', () => {
     }
     await dataset.kindFilter.selectOption('all');
 
-    // Leave the PNG named .jpg out; it stays out after a rescan.
+    // Show in folder: the web shell cannot open a file manager, so it says where the file is.
     const pngNamed = path.join(root, 'train', 'ants', 'png-named.jpg');
+    await page.getByRole('button', { name: `Show ${pngNamed} in its folder` }).click();
+    await expect(page.getByTestId('file-notice')).toHaveText(
+      `png-named.jpg is in ${path.dirname(pngNamed)}`,
+    );
+
+    // Leave the PNG named .jpg out; it stays out after a rescan.
     await page.getByRole('button', { name: `Leave out ${pngNamed}` }).click();
     await expect(page.getByText('1 file left out by you')).toBeVisible({ timeout: 60_000 });
     await dataset.rescanButton.click();

@@ -29,6 +29,10 @@ export interface DatasetSlice {
   cancelScan(): Promise<void>;
   /** Leaves a file out of training (or takes it back), then rescans. */
   setFileExcluded(filePath: string, excluded: boolean): Promise<void>;
+  /** Where the last "Show in folder" pointed, when the shell could not open the folder itself. */
+  datasetFileNotice: string | null;
+  /** Opens the folder holding a file in the system's file manager (Electron), else says where it is. */
+  showDatasetFile(filePath: string): Promise<void>;
   setDatasetError(message: string): void;
   onScanProgress(progress: EventOf<'datasets:scan-progress'>): void;
 }
@@ -82,6 +86,7 @@ export const createDatasetSlice: SliceCreator<DatasetSlice> = (api) => (set, get
     scanProgress: null,
     scanError: null,
     scanNotice: null,
+    datasetFileNotice: null,
     setDatasetPathInput: (datasetPathInput) => set({ datasetPathInput }),
     async submitDatasetPath() {
       const typed = get().datasetPathInput.trim();
@@ -181,6 +186,15 @@ export const createDatasetSlice: SliceCreator<DatasetSlice> = (api) => (set, get
         return;
       }
       await get().rescanDataset();
+    },
+    async showDatasetFile(filePath) {
+      try {
+        const { folder, revealed } = await api.request('files:show-in-folder', { path: filePath });
+        const name = filePath.split(/[\\/]/).pop() ?? filePath;
+        set({ datasetFileNotice: revealed ? null : `${name} is in ${folder}` });
+      } catch (error) {
+        set({ datasetFileNotice: errorMessage(error) });
+      }
     },
     setDatasetError: (scanError) => set({ scanStatus: 'error', scanError }),
     onScanProgress: (scanProgress) => {

@@ -21,6 +21,7 @@ export function ProblemItem(props: {
   problem: DatasetProblem;
   busy: boolean;
   onExclude(path: string): void;
+  onShow(path: string): void;
 }) {
   const { problem } = props;
   const canLeaveOut = problem.path !== '' && !problem.excluded && !NOT_A_FILE.has(problem.kind);
@@ -38,6 +39,16 @@ export function ProblemItem(props: {
       </div>
       <div className="problem-actions">
         {problem.excluded ? <span className="badge">Left out of training</span> : null}
+        {problem.path && problem.kind !== 'vanished' ? (
+          <button
+            type="button"
+            className="btn link small"
+            onClick={() => props.onShow(problem.path)}
+            aria-label={`Show ${problem.path} in its folder`}
+          >
+            Show in folder
+          </button>
+        ) : null}
         {canLeaveOut ? (
           <button
             type="button"

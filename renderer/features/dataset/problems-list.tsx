@@ -76,8 +76,13 @@ function KindFilter(props: {
 export function ProblemsList(props: { problems: DatasetProblem[]; excluded: string[] }) {
   const [expanded, setExpanded] = useState(false);
   const [kind, setKind] = useState<ProblemKind | 'all'>('all');
-  const { busy, setExcluded } = useStudio(
-    useShallow((s) => ({ busy: s.scanStatus === 'loading', setExcluded: s.setFileExcluded })),
+  const { busy, setExcluded, showFile, fileNotice } = useStudio(
+    useShallow((s) => ({
+      busy: s.scanStatus === 'loading',
+      setExcluded: s.setFileExcluded,
+      showFile: s.showDatasetFile,
+      fileNotice: s.datasetFileNotice,
+    })),
   );
   // A kind that a rescan made disappear falls back to showing everything.
   const activeKind = props.problems.some((problem) => problem.kind === kind) ? kind : 'all';
@@ -91,6 +96,9 @@ export function ProblemsList(props: { problems: DatasetProblem[]; excluded: stri
         Problems <span className="count-badge">{props.problems.length}</span>
       </h2>
       <KindFilter problems={props.problems} value={activeKind} onChange={setKind} />
+      <p className="muted small" role="status" data-testid="file-notice">
+        {fileNotice ?? ''}
+      </p>
       {problems.length === 0 ? (
         <p className="muted">
           No problems found: every image decodes and the classes look balanced.
@@ -104,6 +112,7 @@ export function ProblemsList(props: { problems: DatasetProblem[]; excluded: stri
                 problem={problem}
                 busy={busy}
                 onExclude={(path) => void setExcluded(path, true)}
+                onShow={(path) => void showFile(path)}
               />
             ))}
           </ul>
