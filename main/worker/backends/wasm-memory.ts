@@ -45,10 +45,16 @@ export function isOutOfMemory(error: unknown): boolean {
   return /OOM when allocating|out of memory|memory is exhausted/i.test(message);
 }
 
+/** The wasm module when its backend is running (never starts one, unlike tf.findBackend). */
+function wasmModule(): WasmModule | undefined {
+  const registry = (tf.engine() as unknown as { registry: Record<string, { wasm?: WasmModule }> })
+    .registry;
+  return registry.wasm?.wasm;
+}
+
 /** Makes the wasm backend's malloc throw instead of returning 0. Idempotent. */
 export function checkWasmMalloc(): void {
-  const backend = tf.findBackend('wasm') as unknown as { wasm?: WasmModule } | undefined;
-  const module = backend?.wasm;
+  const module = wasmModule();
   if (!module || module.checkedMalloc) return;
   // Emscripten binds its exports lazily: the first call replaces Module._malloc with the raw
   // export, which would drop a wrapper installed before it. One call first, then wrap.
@@ -66,8 +72,7 @@ export function checkWasmMalloc(): void {
 
 /** Bytes the wasm heap holds now (it only grows), or undefined off wasm. */
 export function wasmHeapBytes(): number | undefined {
-  const backend = tf.findBackend('wasm') as unknown as { wasm?: WasmModule } | undefined;
-  return backend?.wasm?.HEAPU8.buffer.byteLength;
+  return wasmModule()?.HEAPU8.buffer.byteLength;
 }
 
 /**
