@@ -12,7 +12,7 @@ import type { RequestChannel, RequestOf, ResponseOf } from '../../../shared/cont
 import { defaultAugmentation } from '../../../shared/recipe';
 import { dispatchRequest } from '../dispatch';
 import { fixtureModelsDir, hymenopteraDir } from '../models/test-fixtures';
-import { RUN_FILES } from '../runs/run-files';
+import { RUN_FILES, readMetricsLines } from '../runs/run-files';
 import { createStudioServices, type StudioServices } from '../studio-services';
 import { nodeWorkerLauncher } from './node-worker-launcher';
 
@@ -93,6 +93,18 @@ describe('training control channels', () => {
       await fs.readFile(path.join(summary.dir, RUN_FILES.modelDir, 'metadata.json'), 'utf8'),
     ) as { runId: string };
     expect(model.runId).toBe(runId);
+
+    // The extension loaded the saved model, whose frozen part is the base's: it found the run's
+    // features (same cache folders, nothing computed again).
+    expect((await fs.readdir(path.join(temp, 'data', 'cache', 'features'))).length).toBe(2);
+    const cacheLines = (await readMetricsLines(summary.dir)).flatMap((line) =>
+      line.type === 'phase' && /^features-(train|val)-done$/.test(line.phase) ? [line.message] : [],
+    );
+    expect(cacheLines).toHaveLength(4);
+    expect(cacheLines[0]).toMatch(/ computed at /);
+    expect(cacheLines[1]).toMatch(/ computed at /);
+    expect(cacheLines[2]).toMatch(/\(all from the cache\)$/);
+    expect(cacheLines[3]).toMatch(/\(all from the cache\)$/);
   });
 
   it('refuses to continue a run without a saved model', async () => {

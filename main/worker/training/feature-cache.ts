@@ -4,8 +4,9 @@
  *
  * Rows live in memory while they fit the budget, else they are read from disk per batch. They
  * are also kept on disk between runs under <cache>/features/<key>/, where the key covers
- * everything that changes the numbers: the base's weights, where it is cut, the frozen part
- * (from the freeze plan), the preprocessing and input size, and the augmentation. Each image is
+ * everything that changes the numbers: the frozen part itself (its layers, boundary and weight
+ * values: frozen-part-hash.ts), the preprocessing and input size, pooling, views and the
+ * augmentation. Each image is
  * matched by path, size and modification time, so a changed image is computed again and the
  * others are reused.
  */
@@ -140,18 +141,6 @@ export class FeatureTable {
     this.fd = undefined;
     if (this.temporaryDir) await fs.rm(this.temporaryDir, { recursive: true, force: true });
   }
-}
-
-/** A stable hash of the files of a model folder (model.json and weight shards). */
-export async function hashModelDir(dir: string): Promise<string> {
-  const hash = createHash('sha256');
-  for (const name of (await fs.readdir(dir)).sort()) {
-    const file = path.join(dir, name);
-    if (!(await fs.stat(file)).isFile()) continue;
-    hash.update(name);
-    hash.update(await fs.readFile(file));
-  }
-  return hash.digest('hex');
 }
 
 function stat(item: ImageItem): { size: number; mtimeMs: number } {

@@ -12,7 +12,8 @@ import type { TrainJob } from '../../../shared/worker-protocol';
 import { augmentationEnabled, describeAugmentation } from '../images/augment';
 import type { ImageItem } from '../images/image-batches';
 import { CachedSource, LiveSource, type BatchSource } from './batch-source';
-import { buildFeatureTable, hashModelDir, type FeatureTable } from './feature-cache';
+import { buildFeatureTable, type FeatureTable } from './feature-cache';
+import { hashFrozenPart } from './frozen-part-hash';
 import { InferenceGraph } from './inference-graph';
 import { applyFreezePlan, createHead, fullModel, headLayers, type Head } from './model-parts';
 import type { RunControl } from './run-control';
@@ -167,12 +168,10 @@ export async function prepareTraining(job: TrainJob, hooks: PrepareHooks): Promi
           `Decoded images are kept in memory up to ${megabytes(budget)}.`,
       );
     } else {
-      const identity = {
-        model: await hashModelDir(job.continueFrom?.modelDir ?? job.modelDir),
-        nestedBase: job.continueFrom ? [] : job.nestedBase,
-        featureLayer: job.featureLayer,
-        frozenPart: split.frozen.outputs.map((output) => output.name),
-      };
+      // The frozen part itself (graph, boundary, weight values), not the folder it came from:
+      // extending a finished run loads its saved model, whose frozen layers are the base's, and
+      // finds the features the run computed.
+      const identity = { frozenPart: await hashFrozenPart(split.frozen) };
       const views = augment ? config.augmentation.viewsPerImage : 1;
       const tables: FeatureTable[] = [];
       disposables.push(async () => {
