@@ -119,9 +119,14 @@ test.describe('evaluate, try it, run history', () => {
       await readFile(path.join(first!.dir, 'evaluation.json'), 'utf8'),
     ) as StoredEvaluation;
     const correct = stored.items.filter((item) => item.label === item.predicted).length;
-    await expect(evaluate.accuracy).toHaveText(
-      `${((correct / stored.items.length) * 100).toFixed(1)}%`,
-    );
+    const savedAccuracy = `${((correct / stored.items.length) * 100).toFixed(1)}%`;
+    await expect(evaluate.accuracy).toHaveText(savedAccuracy);
+    // The Train screen reports the saved model (the best epoch's weights when early stopping
+    // kept them), not whichever epoch happened to run last.
+    await studio.goTo('Train');
+    await expect(page.getByText('Validation accuracy (saved model)')).toBeVisible();
+    await expect(page.getByTestId('val-accuracy')).toHaveText(savedAccuracy);
+    await evaluate.open();
     await expect(evaluate.perClassRows).toHaveCount(2);
     await expect(evaluate.reliability).toBeVisible();
     await expect(evaluate.ece).toHaveText(/^\d+\.\d%$/);

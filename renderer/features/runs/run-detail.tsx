@@ -11,8 +11,8 @@ const SHOWN_ABOVE = new Set([
   'Status',
   'Base model',
   'Backend',
-  'Best val. accuracy',
-  'Final val. accuracy',
+  "Saved model's val. accuracy",
+  "Best epoch's val. accuracy",
   'Epochs done',
   'Duration',
 ]);
@@ -66,8 +66,8 @@ export function RunDetail() {
         </Alert>
       ) : null}
       <div className="stats compact">
-        <Stat label="best val. accuracy" value={formatPercent(summary.bestValAccuracy)} />
-        <Stat label="final val. accuracy" value={formatPercent(summary.finalValAccuracy)} />
+        <Stat label="saved model's val. accuracy" value={formatPercent(summary.finalValAccuracy)} />
+        <Stat label="best epoch's val. accuracy" value={formatPercent(summary.bestValAccuracy)} />
         <Stat label="epochs" value={`${summary.epochsDone} of ${summary.epochsPlanned}`} />
         <Stat
           label="duration"

@@ -28,7 +28,7 @@ export function RunSelect() {
       >
         {completed.map((run) => (
           <option key={run.id} value={run.id}>
-            {run.name} · {formatPercent(run.bestValAccuracy)}
+            {run.name} · {formatPercent(run.finalValAccuracy)}
           </option>
         ))}
       </select>

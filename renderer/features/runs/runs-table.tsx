@@ -99,7 +99,7 @@ function DeleteCell(props: { run: RunSummary }) {
   );
 }
 
-/** Every run folder: name, date, base model, best validation accuracy, duration, backend. */
+/** Every run folder: name, date, base model, the saved model's validation accuracy, duration, backend. */
 export function RunsTable() {
   const s = useStudio(
     useShallow((state) => ({
@@ -121,8 +121,12 @@ export function RunsTable() {
             <th scope="col">Name</th>
             <th scope="col">Started</th>
             <th scope="col">Base model</th>
-            <th scope="col" className="num">
-              Best val. acc.
+            <th
+              scope="col"
+              className="num"
+              title="Validation accuracy of the saved model (the best epoch when early stopping kept one)"
+            >
+              Val. acc.
             </th>
             <th scope="col" className="num">
               Duration
@@ -154,7 +158,7 @@ export function RunsTable() {
               </td>
               <td className="nowrap">{formatDate(run.startedAt)}</td>
               <td>{run.baseModel}</td>
-              <td className="num">{formatPercent(run.bestValAccuracy)}</td>
+              <td className="num">{formatPercent(run.finalValAccuracy)}</td>
               <td className="num">
                 {run.durationMs === undefined ? '—' : formatDuration(run.durationMs)}
               </td>

@@ -72,6 +72,9 @@ export function TrainingProgress() {
   const pill = s.paused ? 'paused' : s.status;
   const stoppedEarly =
     s.summary?.status === 'completed' && s.summary.epochsDone < s.summary.epochsPlanned;
+  // Once the run is done, the saved model is what the user gets: the best epoch's weights when
+  // early stopping kept them, which need not be the last epoch shown in the table.
+  const savedAccuracy = s.status === 'completed' ? s.summary?.finalValAccuracy : undefined;
   return (
     <section className="card training-progress" aria-label="Training progress" data-status={pill}>
       <div className="progress-head">
@@ -122,8 +125,12 @@ export function TrainingProgress() {
           testId="learning-rate-now"
         />
         <Stat
-          label="Validation accuracy"
-          value={formatPercent(last?.valAccuracy)}
+          label={
+            savedAccuracy !== undefined
+              ? 'Validation accuracy (saved model)'
+              : 'Validation accuracy'
+          }
+          value={formatPercent(savedAccuracy ?? last?.valAccuracy)}
           testId="val-accuracy"
         />
         <Stat
