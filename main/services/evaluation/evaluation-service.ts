@@ -27,7 +27,7 @@ import {
   writeEvaluation,
   type CompleteEvaluation,
 } from './evaluation-files';
-import { runWorkerTask } from './worker-task';
+import { runWorkerTask } from '../training/worker-task';
 
 export interface EvaluationServiceOptions {
   runs: RunStore;

@@ -6,9 +6,9 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { SpeedCalibration } from '../../../shared/domain';
-import { WorkerMessage, type CalibrateJob } from '../../../shared/worker-protocol';
-import { ServiceError } from '../service-error';
+import type { CalibrateJob } from '../../../shared/worker-protocol';
 import type { WorkerLauncher } from '../training/worker-launcher';
+import { runWorkerTask } from '../training/worker-task';
 
 const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.bmp', '.tif', '.tiff']);
 
@@ -46,55 +46,22 @@ export class SpeedCalibrations {
   }
 
   private run(job: CalibrateJob): Promise<SpeedCalibration> {
-    const handle = this.options.launchWorker({ env: this.options.env ?? process.env });
     const timeoutMs = this.options.timeoutMs ?? 300_000;
-    return new Promise<SpeedCalibration>((resolve, reject) => {
-      let settled = false;
-      const settle = (action: () => void): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        action();
-        // The worker exits by itself after answering; make sure it does.
-        setTimeout(() => handle.kill(), 2_000).unref();
-      };
-      const timer = setTimeout(() => {
-        settle(() =>
-          reject(
-            new ServiceError(
-              'failed',
-              `Measuring the training speed took longer than ${Math.round(timeoutMs / 1000)} s ` +
-                'and was stopped. The machine may be busy; try again when training has finished.',
-            ),
-          ),
-        );
-        handle.kill();
-      }, timeoutMs);
-      handle.onMessage((raw) => {
-        const parsed = WorkerMessage.safeParse(raw);
-        if (!parsed.success) return;
-        const message = parsed.data;
-        if (message.type === 'calibration') settle(() => resolve(message.result));
-        if (message.type === 'error') {
-          settle(() =>
-            reject(
-              new ServiceError('failed', `Measuring the training speed failed: ${message.message}`),
-            ),
-          );
-        }
-      });
-      handle.onExit((exit) =>
-        settle(() =>
-          reject(
-            new ServiceError(
-              'failed',
-              `The speed measurement worker ${exit.reason ?? 'exited'} before answering.`,
-            ),
-          ),
-        ),
-      );
-      handle.send({ type: 'calibrate', job });
-    });
+    return runWorkerTask(
+      { type: 'calibrate', job },
+      (message) => (message.type === 'calibration' ? message.result : undefined),
+      {
+        launchWorker: this.options.launchWorker,
+        ...(this.options.env ? { env: this.options.env } : {}),
+        timeoutMs,
+        timeoutMessage:
+          `Measuring the training speed took longer than ${Math.round(timeoutMs / 1000)} s ` +
+          'and was stopped. The machine may be busy; try again when training has finished.',
+        workerName: 'speed measurement worker',
+        errorPrefix: 'Measuring the training speed failed',
+        exitGraceMs: 2_000,
+      },
+    );
   }
 }
 

@@ -4,6 +4,7 @@ import { WorkerMessage, type LrFindResult, type TrainJob } from '../../../shared
 import type { RunStore } from '../runs/run-store';
 import { ServiceError } from '../service-error';
 import type { WorkerExit, WorkerHandle, WorkerLauncher } from './worker-launcher';
+import { runWorkerTask, type WorkerTaskOptions } from './worker-task';
 
 export interface TrainingSupervisorOptions {
   launchWorker: WorkerLauncher;
@@ -176,36 +177,11 @@ export class TrainingSupervisor {
    * only a scratch folder for its log) and returns the curve and the suggestion.
    */
   async findLearningRate(job: TrainJob): Promise<LrFindResult> {
-    const handle = this.options.launchWorker({ env: this.options.env ?? process.env });
-    return new Promise<LrFindResult>((resolve, reject) => {
-      let settled = false;
-      const settle = (action: () => void): void => {
-        if (settled) return;
-        settled = true;
-        action();
-        setTimeout(() => handle.kill(), this.options.exitGraceMs).unref();
-      };
-      handle.onMessage((raw) => {
-        const parsed = WorkerMessage.safeParse(raw);
-        if (!parsed.success) return;
-        const message = parsed.data;
-        if (message.type === 'lr-find') settle(() => resolve(message.result));
-        if (message.type === 'error') {
-          settle(() => reject(new ServiceError('failed', message.message)));
-        }
-      });
-      handle.onExit((exit) =>
-        settle(() =>
-          reject(
-            new ServiceError(
-              'failed',
-              `The learning-rate finder's worker ${exit.reason ?? 'exited'} before answering.`,
-            ),
-          ),
-        ),
-      );
-      handle.send({ type: 'lr-find', job });
-    });
+    return runWorkerTask(
+      { type: 'lr-find', job },
+      (message) => (message.type === 'lr-find' ? message.result : undefined),
+      { ...this.taskOptions(), workerName: "learning-rate finder's worker" },
+    );
   }
 
   /** Resolves when the run ends (any status) and its worker is gone. */
@@ -230,43 +206,25 @@ export class TrainingSupervisor {
 
   /** Starts a short-lived worker that only loads a backend, and returns its report. */
   async diagnoseBackends(backend: BackendChoice): Promise<BackendReport> {
-    const handle = this.options.launchWorker({ env: this.options.env ?? process.env });
-    return new Promise<BackendReport>((resolve, reject) => {
-      let settled = false;
-      const settle = (action: () => void): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timeout);
-        action();
-        // The worker exits by itself after answering; make sure it does.
-        setTimeout(() => handle.kill(), this.options.exitGraceMs).unref();
-      };
-      const timeout = setTimeout(() => {
-        settle(() =>
-          reject(new ServiceError('failed', 'The backend check did not answer in time.')),
-        );
-        handle.kill();
-      }, this.options.doctorTimeoutMs);
-      handle.onMessage((raw) => {
-        const parsed = WorkerMessage.safeParse(raw);
-        if (!parsed.success) return;
-        const message = parsed.data;
-        if (message.type === 'backend') settle(() => resolve(message.report));
-        if (message.type === 'error')
-          settle(() => reject(new ServiceError('failed', message.message)));
-      });
-      handle.onExit((exit) =>
-        settle(() =>
-          reject(
-            new ServiceError(
-              'failed',
-              `The backend check worker ${exit.reason ?? 'exited'} before answering.`,
-            ),
-          ),
-        ),
-      );
-      handle.send({ type: 'doctor', backend });
-    });
+    return runWorkerTask(
+      { type: 'doctor', backend },
+      (message) => (message.type === 'backend' ? message.report : undefined),
+      {
+        ...this.taskOptions(),
+        timeoutMs: this.options.doctorTimeoutMs,
+        timeoutMessage: 'The backend check did not answer in time.',
+        workerName: 'backend check worker',
+      },
+    );
+  }
+
+  /** How one-shot commands (lr-find, doctor) start and end their worker. */
+  private taskOptions(): WorkerTaskOptions {
+    return {
+      launchWorker: this.options.launchWorker,
+      ...(this.options.env ? { env: this.options.env } : {}),
+      exitGraceMs: this.options.exitGraceMs,
+    };
   }
 
   private onWorkerMessage(run: ActiveRun, raw: unknown): void {

@@ -1,16 +1,23 @@
 /**
- * Runs one short job ('evaluate' or 'predict') in a fresh worker process and waits for its
- * single answer. Heavy work (TF.js, decoding) never runs in the studio's own process.
+ * Runs one short job (evaluate, predict, lr-find, calibrate, doctor) in a fresh worker process
+ * and waits for its single answer. Heavy work (TF.js, decoding) never runs in the studio's own
+ * process. Training runs, which stream and take commands, are the supervisor's own.
  */
 import { WorkerMessage, type WorkerCommand } from '../../../shared/worker-protocol';
 import { ServiceError } from '../service-error';
-import type { WorkerLauncher } from '../training/worker-launcher';
+import type { WorkerLauncher } from './worker-launcher';
 
 export interface WorkerTaskOptions {
   launchWorker: WorkerLauncher;
   env?: NodeJS.ProcessEnv;
-  /** Longest the task may take before the worker is killed. */
-  timeoutMs: number;
+  /** Longest the task may take before the worker is killed (none when left out). */
+  timeoutMs?: number;
+  /** What the user reads when the timeout strikes (default: the worker did not finish in N s). */
+  timeoutMessage?: string;
+  /** Names the worker in the early-exit message, e.g. "backend check worker". */
+  workerName?: string;
+  /** Put before the worker's own error message, e.g. "Measuring the training speed failed". */
+  errorPrefix?: string;
   /** How long the worker may linger after answering before it is killed. */
   exitGraceMs?: number;
   onPhase?(message: Extract<WorkerMessage, { type: 'phase' }>): void;
@@ -39,23 +46,23 @@ export function runWorkerTask<T>(
     const settle = (action: () => void): void => {
       if (settled) return;
       settled = true;
-      clearTimeout(timeout);
+      if (timeout) clearTimeout(timeout);
       options.signal?.removeEventListener('abort', onAbort);
       action();
       // The worker exits by itself after answering; make sure it does.
       setTimeout(() => handle.kill(), options.exitGraceMs ?? 5000).unref();
     };
-    const timeout = setTimeout(() => {
-      settle(() =>
-        reject(
-          new ServiceError(
-            'failed',
-            `The worker did not finish within ${Math.round(options.timeoutMs / 1000)} s.`,
-          ),
-        ),
-      );
-      handle.kill();
-    }, options.timeoutMs);
+    const { timeoutMs } = options;
+    const timeout =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            const message =
+              options.timeoutMessage ??
+              `The worker did not finish within ${Math.round(timeoutMs / 1000)} s.`;
+            settle(() => reject(new ServiceError('failed', message)));
+            handle.kill();
+          }, timeoutMs);
     const onAbort = (): void => {
       handle.send({ type: 'cancel' });
       settle(() => reject(new ServiceError('failed', 'Cancelled.')));
@@ -67,7 +74,10 @@ export function runWorkerTask<T>(
       const message = parsed.data;
       if (message.type === 'phase') options.onPhase?.(message);
       if (message.type === 'error') {
-        settle(() => reject(new ServiceError('failed', message.message)));
+        const text = options.errorPrefix
+          ? `${options.errorPrefix}: ${message.message}`
+          : message.message;
+        settle(() => reject(new ServiceError('failed', text)));
         return;
       }
       const value = pick(message);
@@ -78,7 +88,7 @@ export function runWorkerTask<T>(
         reject(
           new ServiceError(
             'failed',
-            `The worker ${exit.reason ?? `exited with code ${exit.code}`} before answering.`,
+            `The ${options.workerName ?? 'worker'} ${exit.reason ?? `exited with code ${exit.code}`} before answering.`,
           ),
         ),
       ),
