@@ -18,20 +18,12 @@ import { writeClasses, writeJpeg } from '../main/services/datasets/test-images';
 import { screenshotsDir } from './fixtures-path';
 import { DatasetPage } from './pages/dataset-page';
 import { StudioPage } from './pages/studio-page';
+import { studioUrl } from './studio-env';
 
 const screenshots = screenshotsDir;
 const runningAsRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const WASPS = 300;
 const BIG_FILES = 20_000;
-
-function studioUrl(): string {
-  const url = process.env.STUDIO_URL;
-  if (!url)
-    throw new Error(
-      'STUDIO_URL is not set: run the e2e through playwright.config.ts (global setup).',
-    );
-  return url;
-}
 
 test.describe('dataset doctor', () => {
   let work: string;

@@ -20,15 +20,10 @@ import { ExportPage } from './pages/export-page';
 import { ModelPage } from './pages/model-page';
 import { StudioPage } from './pages/studio-page';
 import { TrainPage } from './pages/train-page';
+import { studioEnv } from './studio-env';
 
 const CHECK_ORIGIN = 'https://export-check.test';
 const hymenopteraDir = path.join(fixturesDir, 'datasets', 'hymenoptera_data');
-
-function env(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run the e2e through playwright.config.ts.`);
-  return value;
-}
 
 interface EvaluatedItem {
   path: string;
@@ -42,7 +37,7 @@ async function studioEvaluation(
   exportDir: string,
 ): Promise<{ labels: string[]; items: EvaluatedItem[] }> {
   const manifest = JSON.parse(await readFile(path.join(exportDir, 'export-manifest.json'), 'utf8'));
-  const runsDir = path.join(env('STUDIO_DATA_DIR'), 'runs');
+  const runsDir = path.join(studioEnv('STUDIO_DATA_DIR'), 'runs');
   for (const name of await readdir(runsDir)) {
     const summary = JSON.parse(
       await readFile(path.join(runsDir, name, 'run.json'), 'utf8').catch(() => '{}'),
@@ -106,7 +101,7 @@ test('exports TF.js and ONNX from the UI; a fresh tfjs in Chromium predicts the 
     const exporter = new ExportPage(page);
 
     // Train on the fixture's own train/val folders, so the proof runs its 153 validation images.
-    await studio.open(env('STUDIO_URL'));
+    await studio.open(studioEnv('STUDIO_URL'));
     await dataset.addFolder(hymenopteraDir);
     await expect(dataset.classCards).toHaveCount(2, { timeout: 120_000 });
     await studio.goTo('Model');

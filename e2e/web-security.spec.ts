@@ -8,15 +8,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import NodeWebSocket from 'ws';
 import { StudioPage } from './pages/studio-page';
+import { studioEnv } from './studio-env';
 
-function env(name: 'STUDIO_URL' | 'STUDIO_ORIGIN' | 'STUDIO_TOKEN'): string {
-  const value = process.env[name];
-  if (!value)
-    throw new Error(`${name} is not set: run the e2e through playwright.config.ts (global setup).`);
-  return value;
-}
-
-const wsUrl = () => `${env('STUDIO_ORIGIN').replace('http:', 'ws:')}/ws`;
+const wsUrl = () => `${studioEnv('STUDIO_ORIGIN').replace('http:', 'ws:')}/ws`;
 
 /** Tries a WebSocket handshake from Node; resolves with the HTTP status or 101 when accepted. */
 function handshake(url: string, headers: Record<string, string>): Promise<number> {
@@ -33,15 +27,17 @@ function handshake(url: string, headers: Record<string, string>): Promise<number
 
 test.describe('web shell security', () => {
   test('the WebSocket refuses a connection without the token', async () => {
-    const origin = env('STUDIO_ORIGIN');
+    const origin = studioEnv('STUDIO_ORIGIN');
     expect(await handshake(wsUrl(), { origin })).toBe(401);
     expect(await handshake(`${wsUrl()}?token=not-the-token`, { origin })).toBe(401);
-    expect(await handshake(`${wsUrl()}?token=${env('STUDIO_TOKEN')}`, { origin })).toBe(101);
+    expect(await handshake(`${wsUrl()}?token=${studioEnv('STUDIO_TOKEN')}`, { origin })).toBe(101);
   });
 
   test('the WebSocket refuses a foreign Origin even with the token', async () => {
     expect(
-      await handshake(`${wsUrl()}?token=${env('STUDIO_TOKEN')}`, { origin: 'http://evil.example' }),
+      await handshake(`${wsUrl()}?token=${studioEnv('STUDIO_TOKEN')}`, {
+        origin: 'http://evil.example',
+      }),
     ).toBe(403);
   });
 
@@ -51,7 +47,7 @@ test.describe('web shell security', () => {
     // Log in first: the cookie is SameSite=Strict, but 127.0.0.1 on another port is the same
     // site, so only the Origin check stands between that page and the studio.
     const studio = new StudioPage(page);
-    await studio.open(env('STUDIO_URL'));
+    await studio.open(studioEnv('STUDIO_URL'));
     const evil = http.createServer((_req, res) => {
       res.writeHead(200, { 'Content-Type': 'text/html' });
       res.end('<!doctype html><title>evil</title>');
@@ -69,7 +65,7 @@ test.describe('web shell security', () => {
           .then((res) => (res.type === 'opaque' ? 'opaque' : String(res.status)))
           .catch(() => 'blocked');
         return { socket, status };
-      }, env('STUDIO_ORIGIN'));
+      }, studioEnv('STUDIO_ORIGIN'));
       expect(outcome.socket).toBe('refused');
       // Even when the request goes out, the page cannot read anything back.
       expect(['opaque', 'blocked']).toContain(outcome.status);
@@ -81,7 +77,7 @@ test.describe('web shell security', () => {
   test('the page without a token gets an explanation, not the app', async ({ browser }) => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    const response = await page.goto(`${env('STUDIO_ORIGIN')}/`);
+    const response = await page.goto(`${studioEnv('STUDIO_ORIGIN')}/`);
     expect(response?.status()).toBe(401);
     await expect(page.locator('body')).toContainText('access token');
     await context.close();
@@ -91,7 +87,7 @@ test.describe('web shell security', () => {
     page,
   }) => {
     const studio = new StudioPage(page);
-    await studio.open(env('STUDIO_URL'));
+    await studio.open(studioEnv('STUDIO_URL'));
     const replies = await page.evaluate(async (origin) => {
       const ws = new WebSocket(`${origin.replace('http:', 'ws:')}/ws`);
       await new Promise((resolve) => (ws.onopen = resolve));
@@ -127,7 +123,7 @@ test.describe('web shell security', () => {
         ok: boolean;
         error?: { code: string; message: string; issues?: string[] };
       }[];
-    }, env('STUDIO_ORIGIN'));
+    }, studioEnv('STUDIO_ORIGIN'));
     const [badPayload, notJson, unknownChannel, fine] = replies;
     expect(badPayload).toMatchObject({ id: 1, ok: false, error: { code: 'invalid-request' } });
     expect(badPayload?.error?.message).toContain('Invalid request for training:start');
@@ -138,14 +134,14 @@ test.describe('web shell security', () => {
   });
 
   test('a request with a forged Host header is refused (DNS rebinding)', async () => {
-    const { port } = new URL(env('STUDIO_ORIGIN'));
+    const { port } = new URL(studioEnv('STUDIO_ORIGIN'));
     const status = await new Promise<number>((resolve, reject) => {
       http
         .get(
           {
             host: '127.0.0.1',
             port,
-            path: `/?token=${env('STUDIO_TOKEN')}`,
+            path: `/?token=${studioEnv('STUDIO_TOKEN')}`,
             headers: { host: `rebind.example:${port}` },
           },
           (res) => {

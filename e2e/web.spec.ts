@@ -13,17 +13,9 @@ import { ExportPage } from './pages/export-page';
 import { ModelPage } from './pages/model-page';
 import { StudioPage } from './pages/studio-page';
 import { TrainPage } from './pages/train-page';
+import { studioUrl } from './studio-env';
 
 const screenshots = screenshotsDir;
-
-function studioUrl(): string {
-  const url = process.env.STUDIO_URL;
-  if (!url)
-    throw new Error(
-      'STUDIO_URL is not set: run the e2e through playwright.config.ts (global setup).',
-    );
-  return url;
-}
 
 test.describe('web shell in Chromium', () => {
   let exportRoot: string;
