@@ -1,21 +1,13 @@
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TrainConfig } from '../../../shared/domain';
 import { compareSettings } from './run-compare';
 import { readRunDetails } from './run-details';
 import { RUN_FILES } from './run-files';
-import { RunStore } from './run-store';
+import { sampleConfigInput, useTempRunStore } from './test-run-store';
 
-const base = {
-  datasetRoots: ['/data/ants-bees'],
-  model: { catalogId: 'mobilenet_v1_0.25_224' },
-  freeze: { mode: 'feature-extractor', trainableLayers: [] },
-  epochs: 3,
-  learningRate: 0.001,
-  batchSize: 16,
-} as const;
+const base = sampleConfigInput;
 const dataset = {
   id: 'abcdef0123456789',
   fingerprint: 'f00dfeed',
@@ -31,19 +23,11 @@ const dataset = {
   ],
 };
 
-let dir: string;
-let store: RunStore;
-beforeEach(async () => {
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-run-details-'));
-  store = new RunStore(path.join(dir, 'runs'));
-});
-afterEach(async () => {
-  await fs.rm(dir, { recursive: true, force: true });
-});
+const temp = useTempRunStore('ts-run-details-');
 
 describe('readRunDetails', () => {
   it('shows why a crashed run failed, from run.json and the worker log', async () => {
-    const run = await store.create(TrainConfig.parse(base), {
+    const run = await temp.store.create(TrainConfig.parse(base), {
       baseModel: 'MobileNet',
       labels: ['ants', 'bees'],
       dataset,
@@ -56,7 +40,7 @@ describe('readRunDetails', () => {
         phase('skipped-image', 'Skipped /data/ants-bees/ants/broken.jpg: it could not be decoded') +
         phase('failed', 'Out of memory while computing features'),
     );
-    const summary = await store.finishWithoutWorker(
+    const summary = await temp.store.finishWithoutWorker(
       run.dir,
       'failed',
       'The training worker stopped unexpectedly (crashed (exit code 134)).',
@@ -73,7 +57,10 @@ describe('readRunDetails', () => {
   });
 
   it('reads a run whose config.json is damaged, without settings', async () => {
-    const run = await store.create(TrainConfig.parse(base), { baseModel: 'M', labels: ['a', 'b'] });
+    const run = await temp.store.create(TrainConfig.parse(base), {
+      baseModel: 'M',
+      labels: ['a', 'b'],
+    });
     await fs.writeFile(path.join(run.dir, RUN_FILES.config), '{ not json');
     const details = await readRunDetails(run);
     expect(details.config).toBeNull();
@@ -84,11 +71,11 @@ describe('readRunDetails', () => {
 
 describe('compareSettings', () => {
   it('marks what changed, including nested settings, and keeps the run order', async () => {
-    const first = await store.create(TrainConfig.parse(base), {
+    const first = await temp.store.create(TrainConfig.parse(base), {
       baseModel: 'M',
       labels: ['a', 'b'],
     });
-    const second = await store.create(
+    const second = await temp.store.create(
       TrainConfig.parse({
         ...base,
         learningRate: 0.01,

@@ -1,30 +1,14 @@
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TrainConfig } from '../../../shared/domain';
+import { describe, expect, it } from 'vitest';
 import { ServiceError } from '../service-error';
 import { RUN_FILES, readRunSummary } from './run-files';
 import { RunStore } from './run-store';
+import { sampleConfig, useTempRunStore } from './test-run-store';
 
-const config = TrainConfig.parse({
-  datasetRoots: ['/data/ants-bees'],
-  model: { catalogId: 'mobilenet_v1_0.25_224' },
-  freeze: { mode: 'feature-extractor', trainableLayers: [] },
-  epochs: 3,
-  learningRate: 0.001,
-  batchSize: 16,
-});
+const config = sampleConfig;
 
-let runsDir: string;
-let store: RunStore;
-beforeEach(async () => {
-  runsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-runs-'));
-  store = new RunStore(path.join(runsDir, 'runs'));
-});
-afterEach(async () => {
-  await fs.rm(runsDir, { recursive: true, force: true });
-});
+const temp = useTempRunStore('ts-runs-');
 
 function epochLine(epoch: number, valAccuracy: number): string {
   return JSON.stringify({
@@ -44,18 +28,21 @@ function epochLine(epoch: number, valAccuracy: number): string {
 
 describe('RunStore', () => {
   it('creates a run folder with config.json and a running summary', async () => {
-    const run = await store.create(config, { baseModel: 'MobileNet v1', labels: ['ants', 'bees'] });
+    const run = await temp.store.create(config, {
+      baseModel: 'MobileNet v1',
+      labels: ['ants', 'bees'],
+    });
     expect(run).toMatchObject({ status: 'running', epochsPlanned: 3, epochsDone: 0 });
-    expect(run.dir).toBe(store.dirOf(run.id));
+    expect(run.dir).toBe(temp.store.dirOf(run.id));
     expect(JSON.parse(await fs.readFile(path.join(run.dir, RUN_FILES.config), 'utf8'))).toEqual(
       config,
     );
     expect(await readRunSummary(run.dir)).toEqual(run);
-    expect(await store.list()).toEqual([run]);
+    expect(await temp.store.list()).toEqual([run]);
   });
 
   it('reads epochs back from metrics.jsonl, ignoring batch points and a cut-off last line', async () => {
-    const run = await store.create(config, { baseModel: 'm', labels: ['a', 'b'] });
+    const run = await temp.store.create(config, { baseModel: 'm', labels: ['a', 'b'] });
     const batch = JSON.stringify({
       type: 'batch',
       time: 'now',
@@ -69,7 +56,7 @@ describe('RunStore', () => {
       path.join(run.dir, RUN_FILES.metrics),
       `${batch}\n${epochLine(1, 0.7)}\n${epochLine(2, 0.9)}\n{"type":"epo`,
     );
-    const { epochs } = await store.get(run.id);
+    const { epochs } = await temp.store.get(run.id);
     expect(epochs.map((e) => [e.epoch, e.valAccuracy])).toEqual([
       [1, 0.7],
       [2, 0.9],
@@ -77,7 +64,7 @@ describe('RunStore', () => {
   });
 
   it('shows a run left running by a studio process that is gone as failed, keeping its epochs', async () => {
-    const run = await store.create(config, { baseModel: 'm', labels: ['a', 'b'] });
+    const run = await temp.store.create(config, { baseModel: 'm', labels: ['a', 'b'] });
     await fs.appendFile(path.join(run.dir, RUN_FILES.metrics), `${epochLine(1, 0.75)}\n`);
     // A process id that cannot be alive: the owner crashed.
     const owner = JSON.parse(await fs.readFile(path.join(run.dir, RUN_FILES.owner), 'utf8'));
@@ -85,7 +72,7 @@ describe('RunStore', () => {
       path.join(run.dir, RUN_FILES.owner),
       JSON.stringify({ ...owner, pid: 2 ** 22 + 7 }),
     );
-    const [listed] = await store.list();
+    const [listed] = await temp.store.list();
     expect(listed).toMatchObject({ status: 'failed', epochsDone: 1, finalValAccuracy: 0.75 });
     expect(listed!.error).toMatch(/stopped while this run was training/);
     // Recorded once, on disk.
@@ -93,49 +80,51 @@ describe('RunStore', () => {
   });
 
   it('keeps a run owned by this live process running', async () => {
-    const run = await store.create(config, { baseModel: 'm', labels: ['a', 'b'] });
-    expect((await store.get(run.id)).summary.status).toBe('running');
+    const run = await temp.store.create(config, { baseModel: 'm', labels: ['a', 'b'] });
+    expect((await temp.store.get(run.id)).summary.status).toBe('running');
   });
 
   it('refuses ids that are not run ids, so no path can escape the runs folder', () => {
     for (const bad of ['..', '../etc', '20250102-134501-a1b2c3/../../x', '', 'a/b']) {
-      expect(() => store.dirOf(bad)).toThrow(ServiceError);
+      expect(() => temp.store.dirOf(bad)).toThrow(ServiceError);
     }
   });
 
   it('answers not-found for an unknown run and lists nothing when the folder is absent', async () => {
-    expect(await store.list()).toEqual([]);
-    await expect(store.get('20250102-134501-a1b2c3')).rejects.toMatchObject({ code: 'not-found' });
+    expect(await temp.store.list()).toEqual([]);
+    await expect(temp.store.get('20250102-134501-a1b2c3')).rejects.toMatchObject({
+      code: 'not-found',
+    });
   });
 
   it('places a run at an explicit folder, finds it by id, and refuses a non-empty one', async () => {
-    const dir = path.join(runsDir, 'out', 'my-run');
-    const run = await store.create(config, { baseModel: 'm', labels: ['a', 'b'], dir });
+    const dir = path.join(temp.dir, 'out', 'my-run');
+    const run = await temp.store.create(config, { baseModel: 'm', labels: ['a', 'b'], dir });
     expect(run.dir).toBe(dir);
-    expect((await store.get(run.id)).summary.dir).toBe(dir);
+    expect((await temp.store.get(run.id)).summary.dir).toBe(dir);
     await expect(
-      store.create(config, { baseModel: 'm', labels: ['a', 'b'], dir }),
+      temp.store.create(config, { baseModel: 'm', labels: ['a', 'b'], dir }),
     ).rejects.toMatchObject({
       code: 'conflict',
     });
-    // Placed under runsDir with a name of its own: listed, and found by a fresh store too.
-    const inside = await store.create(config, {
+    // Placed in the runs folder with a name of its own: listed, and found by a fresh store too.
+    const inside = await temp.store.create(config, {
       baseModel: 'm',
       labels: ['a', 'b'],
-      dir: path.join(store.runsDir, 'named-run'),
+      dir: path.join(temp.store.runsDir, 'named-run'),
     });
-    const fresh = new RunStore(store.runsDir);
+    const fresh = new RunStore(temp.store.runsDir);
     expect((await fresh.list()).map((r) => r.id)).toEqual([inside.id]);
     expect((await fresh.get(inside.id)).summary.dir).toBe(inside.dir);
   });
 
   it('records a forced end without losing what the worker wrote', async () => {
-    const run = await store.create(config, { baseModel: 'm', labels: ['a', 'b'] });
+    const run = await temp.store.create(config, { baseModel: 'm', labels: ['a', 'b'] });
     await fs.appendFile(
       path.join(run.dir, RUN_FILES.metrics),
       `${epochLine(1, 0.6)}\n${epochLine(2, 0.8)}\n`,
     );
-    const ended = await store.finishWithoutWorker(
+    const ended = await temp.store.finishWithoutWorker(
       run.dir,
       'failed',
       'worker crashed (exit code 134)',
