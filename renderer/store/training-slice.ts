@@ -187,16 +187,27 @@ export const createTrainingSlice: SliceCreator<TrainingSlice> = (api) => (set, g
           set({ controlError: 'Type how many epochs to add: a whole number from 1 to 1000.' });
           return;
         }
-        const wasActive = isRunActive(get().runStatus);
-        const answer = await api.request('training:extend', { runId, epochs });
-        set({
-          runId: answer.runId,
-          plannedEpochs: answer.epochsPlanned,
-          // A finished run continues: it runs again, with its curves kept.
-          ...(wasActive
-            ? {}
-            : { runStatus: 'running' as const, runSummary: null, trainError: null, paused: false }),
-        });
+        const before = get();
+        const wasActive = isRunActive(before.runStatus);
+        // A finished run continues: it runs again, with its curves kept. Shown before asking,
+        // because a short extension can report its epochs and its end before the answer comes.
+        if (!wasActive) {
+          set({ runStatus: 'running', runSummary: null, trainError: null, paused: false });
+        }
+        let answer;
+        try {
+          answer = await api.request('training:extend', { runId, epochs });
+        } catch (error) {
+          if (!wasActive) {
+            set({
+              runStatus: before.runStatus,
+              runSummary: before.runSummary,
+              trainError: before.trainError,
+            });
+          }
+          throw error;
+        }
+        set({ runId: answer.runId, plannedEpochs: answer.epochsPlanned });
       }),
     onTrainingStatus(event) {
       updates.flush();
