@@ -32,7 +32,10 @@ export interface EvaluationHandlerDeps {
   evaluation: EvaluationService;
   moves: FileMoves;
   emit: EventSink;
+  /** Whether the run's worker is still training (cancelling counts; a run that reported its end does not). */
   isTraining(runId: string): boolean;
+  /** Resolves once a run that has ended has no worker left (it exits shortly after its end). */
+  workerGone(runId: string): Promise<void>;
   startTraining(config: TrainConfig): Promise<{ runId: string; dir: string }>;
   /** Electron: shows the file in the system file manager. Absent in the web shell. */
   revealInFolder?: (filePath: string) => void;
@@ -45,6 +48,9 @@ export function createEvaluationHandlers(
   return {
     'runs:rename': async ({ runId, name }) => runs.rename(runId, name),
     'runs:delete': async ({ runId }) => {
+      // A run that just finished may still have its worker exiting: let it go first, so the
+      // folder is not removed under it (and the user is not told the run is still training).
+      if (!deps.isTraining(runId)) await deps.workerGone(runId);
       await runs.delete(runId, deps.isTraining);
       return { deleted: true };
     },

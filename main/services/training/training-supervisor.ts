@@ -120,6 +120,12 @@ export class TrainingSupervisor {
     return true;
   }
 
+  /** Whether a run's worker is still at work on it (cancelling included), until it reports its end. */
+  isTraining(runId: string): boolean {
+    const run = this.active.get(runId);
+    return Boolean(run && !run.reportedEnd);
+  }
+
   /** Whether a run's worker is still training (it can be paused, resumed or extended). */
   isActive(runId: string): boolean {
     const run = this.active.get(runId);
