@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestChannel, RequestOf, ResponseOf } from '../../../shared/contract';
 import { computeMetrics } from '../../../shared/evaluation-metrics';
 import { dispatchRequest } from '../dispatch';
-import { fixtureModelsDir, hymenopteraDir } from '../models/test-fixtures';
+import { copyHymenopteraSample, fixtureModelsDir } from '../models/test-fixtures';
 import { RUN_FILES } from '../runs/run-files';
 import { createStudioServices, type StudioServices } from '../studio-services';
 import { nodeWorkerLauncher } from '../training/node-worker-launcher';
@@ -56,14 +56,7 @@ beforeAll(async () => {
   temp = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-eval-flow-'));
   // A writable copy of a few fixture images (the fixture itself is read-only), one folder per class.
   datasetRoot = path.join(temp, 'ants-bees');
-  for (const label of ['ants', 'bees']) {
-    const from = path.join(hymenopteraDir, 'train', label);
-    const names = (await fs.readdir(from)).filter((n) => /\.jpe?g$/i.test(n)).sort();
-    await fs.mkdir(path.join(datasetRoot, label), { recursive: true });
-    for (const name of names.slice(0, PER_CLASS)) {
-      await fs.copyFile(path.join(from, name), path.join(datasetRoot, label, name));
-    }
-  }
+  await copyHymenopteraSample(datasetRoot, PER_CLASS);
   services = createStudioServices({
     paths: {
       dataDir: path.join(temp, 'data'),

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestChannel, RequestOf, ResponseOf } from '../../../shared/contract';
 import { defaultAugmentation } from '../../../shared/recipe';
 import { dispatchRequest } from '../dispatch';
-import { fixtureModelsDir, hymenopteraDir } from '../models/test-fixtures';
+import { copyHymenopteraSample, fixtureModelsDir } from '../models/test-fixtures';
 import { RUN_FILES, readMetricsLines } from '../runs/run-files';
 import { createStudioServices, type StudioServices } from '../studio-services';
 import { nodeWorkerLauncher } from './node-worker-launcher';
@@ -43,14 +43,7 @@ const config = {
 beforeAll(async () => {
   temp = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-control-handlers-'));
   datasetRoot = path.join(temp, 'ants-bees');
-  for (const label of ['ants', 'bees']) {
-    const from = path.join(hymenopteraDir, 'train', label);
-    const names = (await fs.readdir(from)).filter((n) => /\.jpe?g$/i.test(n)).sort();
-    await fs.mkdir(path.join(datasetRoot, label), { recursive: true });
-    for (const name of names.slice(0, PER_CLASS)) {
-      await fs.copyFile(path.join(from, name), path.join(datasetRoot, label, name));
-    }
-  }
+  await copyHymenopteraSample(datasetRoot, PER_CLASS);
   config.datasetRoots = [datasetRoot];
   services = createStudioServices({
     paths: {

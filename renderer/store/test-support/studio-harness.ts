@@ -5,11 +5,15 @@
  * on 127.0.0.1, the renderer's WebSocket client and a store wired to it by the bridge, all in
  * a temp folder that close() removes.
  */
-import { copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
-import { fixtureModelsDir, hymenopteraDir } from '../../../main/services/models/test-fixtures';
+import {
+  copyHymenopteraSample,
+  fixtureModelsDir,
+  hymenopteraDir,
+} from '../../../main/services/models/test-fixtures';
 import { resolveStudioPaths } from '../../../main/services/paths';
 import { createStudioServices, type StudioServices } from '../../../main/services/studio-services';
 import { nodeWorkerLauncher } from '../../../main/services/training/node-worker-launcher';
@@ -19,7 +23,7 @@ import { createWebSocketApi, type SocketLike, type WebSocketApi } from '../../ap
 import { connectBridge } from '../bridge';
 import { createStudioStore, type StudioStore } from '../studio-store';
 
-export { fixtureModelsDir, hymenopteraDir };
+export { copyHymenopteraSample, fixtureModelsDir, hymenopteraDir };
 
 export type StudioState = ReturnType<StudioStore['getState']>;
 
@@ -115,19 +119,4 @@ export async function startStudioHarness(options: StudioHarnessOptions): Promise
       await rm(workDir, { recursive: true, force: true });
     },
   };
-}
-
-/**
- * Copies the first `perClass` JPEGs (by name) of each class of the hymenoptera training set
- * into `<root>/ants` and `<root>/bees`: a small real dataset the test may change.
- */
-export async function copyHymenopteraSample(root: string, perClass: number): Promise<void> {
-  for (const label of ['ants', 'bees']) {
-    const from = path.join(hymenopteraDir, 'train', label);
-    await mkdir(path.join(root, label), { recursive: true });
-    const names = (await readdir(from)).filter((n) => n.endsWith('.jpg')).sort();
-    for (const name of names.slice(0, perClass)) {
-      await copyFile(path.join(from, name), path.join(root, label, name));
-    }
-  }
 }
