@@ -4,9 +4,11 @@
  * process boundary agree. Pure TypeScript: no Node, DOM or Electron imports here.
  */
 import { z } from 'zod';
+import { ImageSizeChoice } from './image-size';
 
 export * from './dataset-types';
 export * from './export-types';
+export * from './image-size';
 
 export const LayerInfo = z.object({
   index: z.number().int().nonnegative(),
@@ -221,6 +223,8 @@ export const TrainConfig = z.object({
     })
     .default({ epochs: 0, learningRateFactor: 0.1 }),
   augmentation: Augmentation.default(noAugmentation),
+  /** Resolution of the images given to the base ('native' for runs saved before it existed). */
+  imageSize: ImageSizeChoice.default('native'),
 });
 export type TrainConfig = z.infer<typeof TrainConfig>;
 export type TrainConfigInput = z.input<typeof TrainConfig>;

@@ -52,4 +52,5 @@ export const defaultTrainSettings: TrainSettings = {
   earlyStopping: { enabled: true, patience: 10 },
   fineTune: { epochs: 5, learningRateFactor: 0.1 },
   augmentation: defaultAugmentation,
+  imageSize: 'auto',
 };

@@ -27,6 +27,8 @@ export const TrainJob = z.object({
   nestedBase: z.array(z.number().int().nonnegative()),
   featureLayer: z.string(),
   inputSize: z.tuple([z.number().int().positive(), z.number().int().positive()]),
+  /** Why this input size (the config's image size, decided), for the run log. */
+  inputSizeReason: z.string().optional(),
   preprocessing: z.object({ scale: z.number(), offset: z.number() }),
   labels: z.array(z.string()).min(2),
   train: z.array(z.object({ path: z.string(), label: z.number().int().nonnegative() })),

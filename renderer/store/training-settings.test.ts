@@ -55,6 +55,17 @@ describe('Train form settings', () => {
     ]);
   });
 
+  it('takes auto, native or a pixel count as the image size', () => {
+    const parse = (imageSize: string) =>
+      parseTrainParams({ ...recipeParams(), imageSize }, defaultTrainSettings.augmentation);
+    expect(recipeParams().imageSize).toBe('auto');
+    expect(parse('native').settings?.imageSize).toBe('native');
+    expect(parse('352').settings?.imageSize).toBe(352);
+    expect(parse('50').errors).toEqual([
+      'Image size must be a whole number from 96 to 1024 (or Auto).',
+    ]);
+  });
+
   it('checks fields only when the plan uses them', () => {
     const params = {
       ...recipeParams(),

@@ -10,6 +10,7 @@ import type {
   LrSchedule,
   TrainConfig,
 } from '../../shared/domain';
+import { MAX_IMAGE_SIZE, MIN_IMAGE_SIZE } from '../../shared/image-size';
 import { defaultTrainSettings as recipe, type TrainSettings } from '../../shared/recipe';
 
 export interface TrainParams {
@@ -29,6 +30,8 @@ export interface TrainParams {
   dropout: string;
   seed: string;
   backend: BackendChoice;
+  /** 'auto', 'native' or a size in pixels (the form offers a list). */
+  imageSize: string;
 }
 
 /** The form's starting values: the recipe, written as the fields show it. */
@@ -50,6 +53,7 @@ export function paramsFromSettings(settings: TrainSettings): TrainParams {
     dropout: String(settings.dropout),
     seed: String(settings.seed),
     backend: settings.backend,
+    imageSize: String(settings.imageSize),
   };
 }
 
@@ -155,6 +159,20 @@ export function parseTrainParams(
     { label: 'Seed', integer: true, min: 0, max: Number.MAX_SAFE_INTEGER },
     errors,
   );
+  const imageSize =
+    params.imageSize === 'auto' || params.imageSize === 'native'
+      ? params.imageSize
+      : readNumber(
+          params.imageSize,
+          {
+            label: 'Image size',
+            integer: true,
+            min: MIN_IMAGE_SIZE,
+            max: MAX_IMAGE_SIZE,
+            hint: 'or Auto',
+          },
+          errors,
+        );
   if (errors.length > 0) return { errors };
   return {
     errors,
@@ -175,6 +193,7 @@ export function parseTrainParams(
       earlyStopping: { enabled: params.earlyStopping, patience },
       fineTune: { epochs: fineTuneEpochs, learningRateFactor },
       augmentation,
+      imageSize,
     },
   };
 }

@@ -14,6 +14,7 @@ import {
   type TrainConfigInput,
 } from '../../../shared/domain';
 import { fineTuneTopPlan } from '../../../shared/freeze-plan';
+import { MAX_IMAGE_SIZE, MIN_IMAGE_SIZE } from '../../../shared/image-size';
 import { defaultTrainSettings as recipe } from '../../../shared/recipe';
 import type { CliContext } from '../cli-context';
 import { CliUsageError, numberFlag, request } from '../parse-args';
@@ -41,6 +42,7 @@ export const trainFlags = {
   'fine-tune-lr-factor': { type: 'string' },
   augment: { type: 'string' },
   views: { type: 'string' },
+  'image-size': { type: 'string' },
   seed: { type: 'string' },
   backend: { type: 'string' },
   name: { type: 'string' },
@@ -54,7 +56,7 @@ export const trainFlagsUsage = `      --model ID|DIR  --feature-layer NAME  --ba
       --label-smoothing X (${recipe.labelSmoothing})  --class-weights none|balanced (${recipe.classWeights})
       --early-stopping PATIENCE|off (${recipe.earlyStopping.enabled ? recipe.earlyStopping.patience : 'off'})  --dropout X (${recipe.dropout})  --hidden-units N (${recipe.hiddenUnits})
       --augment off|flip,rotation=S,zoom=S,exposure=S,noise=S,blur=S (S: strength 0..1)  --views N (${recipe.augmentation.viewsPerImage})
-      --val-split X (${recipe.validationSplit})  --seed N (${recipe.seed})  --name TEXT`;
+      --image-size auto|native|PX (${recipe.imageSize})  --val-split X (${recipe.validationSplit})  --seed N (${recipe.seed})  --name TEXT`;
 
 type FlagValues = {
   [K in keyof typeof trainFlags]?: (typeof trainFlags)[K] extends { type: 'boolean' }
@@ -150,6 +152,18 @@ function choice<T extends string>(
   return value as T;
 }
 
+function parseImageSize(value: string | undefined): TrainConfigInput['imageSize'] {
+  if (value === undefined) return recipe.imageSize;
+  if (value === 'auto' || value === 'native') return value;
+  const size = Number(value);
+  if (!Number.isInteger(size) || size < MIN_IMAGE_SIZE || size > MAX_IMAGE_SIZE) {
+    throw new CliUsageError(
+      `--image-size must be auto, native or a whole number of pixels from ${MIN_IMAGE_SIZE} to ${MAX_IMAGE_SIZE}; got "${value}".`,
+    );
+  }
+  return size;
+}
+
 /** Builds and validates the TrainConfig of the command line. */
 export async function trainConfigFromFlags(
   ctx: CliContext,
@@ -201,6 +215,7 @@ export async function trainConfigFromFlags(
       ),
     },
     augmentation: parseAugmentation(values.augment, views),
+    imageSize: parseImageSize(values['image-size']),
     seed: numberFlag(values.seed, 'seed', recipe.seed),
     backend: (values.backend ?? recipe.backend) as TrainConfigInput['backend'],
     ...(featureLayer ? { featureLayer } : {}),

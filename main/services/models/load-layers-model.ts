@@ -6,14 +6,32 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ServiceError } from '../service-error';
+import { withInputSize } from './input-size';
 import { readModelArtifacts } from './model-files';
 
-/** Loads model.json + shards of a folder into a LayersModel on the current backend. */
-export async function loadLayersModelFromDir(dir: string): Promise<tf.LayersModel> {
+/**
+ * Loads model.json + shards of a folder into a LayersModel on the current backend, optionally
+ * with its image input resized to `inputSize` ([height, width]).
+ */
+export async function loadLayersModelFromDir(
+  dir: string,
+  options: { inputSize?: readonly [number, number] } = {},
+): Promise<tf.LayersModel> {
   const artifacts = await readModelArtifacts(dir);
+  const { inputSize } = options;
+  const resized = inputSize
+    ? { ...artifacts, modelTopology: withInputSize(artifacts.modelTopology, inputSize) }
+    : artifacts;
   try {
-    return await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+    return await tf.loadLayersModel(tf.io.fromMemory(resized));
   } catch (error) {
+    if (resized.modelTopology !== artifacts.modelTopology) {
+      throw new ServiceError(
+        'invalid-request',
+        `The model in ${dir} cannot run at ${inputSize![0]}×${inputSize![1]} px: ` +
+          `${(error as Error).message}. Set Image size to the base model's own size.`,
+      );
+    }
     throw new ServiceError(
       'invalid-request',
       `TF.js could not build the model in ${dir}: ${(error as Error).message}. ` +
@@ -132,9 +150,12 @@ export interface LoadedBase {
  */
 export async function loadBaseModel(
   dir: string,
-  options: { nestedBase: number[]; featureLayer: string },
+  options: { nestedBase: number[]; featureLayer: string; inputSize?: readonly [number, number] },
 ): Promise<LoadedBase> {
-  const model = await loadLayersModelFromDir(dir);
+  const model = await loadLayersModelFromDir(
+    dir,
+    options.inputSize ? { inputSize: options.inputSize } : {},
+  );
   let nestedBase = options.nestedBase;
   let base: tf.LayersModel | undefined;
   try {

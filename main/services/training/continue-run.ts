@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { TrainConfig } from '../../../shared/domain';
 import { writeJsonAtomic } from '../runs/atomic-file';
-import { RUN_FILES, writeRunSummary } from '../runs/run-files';
+import { ModelMetadata, RUN_FILES, writeRunSummary } from '../runs/run-files';
 import type { RunStore } from '../runs/run-store';
 import { ServiceError } from '../service-error';
 import { jobFor, resolveTraining, type JobResolverDeps } from './resolve-job';
@@ -44,6 +44,15 @@ export async function continueRun(
     throw new ServiceError('failed', `The settings of run "${summary.name}" cannot be read.`);
   }
   const resolved = await resolveTraining(saved.data, deps);
+  // The saved model runs at the size it was trained at, whatever 'auto' would pick today.
+  const metadata = ModelMetadata.safeParse(
+    JSON.parse(await fs.readFile(path.join(modelDir, 'metadata.json'), 'utf8').catch(() => '{}')),
+  );
+  if (metadata.success) {
+    const [height, width] = metadata.data.inputSize;
+    resolved.inputSize = [height, width];
+    resolved.inputSizeReason = `${height}×${width} px, as the run was trained`;
+  }
   if (resolved.labels.join('\n') !== summary.labels.join('\n')) {
     throw new ServiceError(
       'invalid-request',

@@ -10,6 +10,7 @@ import { scanDataset } from '../datasets/scan-dataset';
 import type { ResolvedModel } from '../models/model-types';
 import { resolveModel } from '../models/model-store';
 import { ServiceError } from '../service-error';
+import { decideImageSize } from './image-size-probe';
 
 export interface JobResolverDeps {
   modelsDirs: string[];
@@ -28,6 +29,9 @@ export interface ResolvedTraining {
   val: TrainJob['val'];
   featureLayer: string;
   scanned: ScannedDataset;
+  /** [height, width] the base sees the images at (the config's image size, decided). */
+  inputSize: [number, number];
+  inputSizeReason: string;
 }
 
 export async function resolveTraining(
@@ -65,7 +69,22 @@ export async function resolveTraining(
       `The dataset has ${train.length} training and ${val.length} validation images; both must be non-empty.`,
     );
   }
-  return { config, model, labels, train, val, featureLayer, scanned };
+  const size = await decideImageSize(
+    config.imageSize,
+    model.inputSize,
+    train.map((item) => item.path),
+  );
+  return {
+    config,
+    model,
+    labels,
+    train,
+    val,
+    featureLayer,
+    scanned,
+    inputSize: size.inputSize,
+    inputSizeReason: size.reason,
+  };
 }
 
 /** The worker's job for a resolved config and its run folder. */
@@ -82,7 +101,8 @@ export function jobFor(
     modelDir: model.dir,
     nestedBase: model.nestedBase,
     featureLayer: resolved.featureLayer,
-    inputSize: model.inputSize,
+    inputSize: resolved.inputSize,
+    inputSizeReason: resolved.inputSizeReason,
     preprocessing: model.preprocessing,
     labels: resolved.labels,
     train: resolved.train,

@@ -111,6 +111,7 @@ export async function calibrateSpeed(
   const loaded = await loadBaseModel(job.modelDir, {
     nestedBase: job.nestedBase,
     featureLayer: job.featureLayer,
+    inputSize: job.inputSize,
   });
   const disposables: tf.Tensor[] = [];
   try {

@@ -58,12 +58,14 @@ async function loadForJob(job: TrainJob): Promise<LoadedBase> {
     return loadBaseModel(job.modelDir, {
       nestedBase: job.nestedBase,
       featureLayer: job.featureLayer,
+      inputSize: job.inputSize,
     });
   }
   // A saved run model is flat: the base's layers up to the feature layer, then the head.
   return loadBaseModel(job.continueFrom.modelDir, {
     nestedBase: [],
     featureLayer: job.featureLayer,
+    inputSize: job.inputSize,
   });
 }
 
@@ -85,7 +87,11 @@ export async function prepareTraining(job: TrainJob, hooks: PrepareHooks): Promi
   const { recorder, control } = hooks;
   const config = job.config;
   const budget = cacheBudgetBytes(hooks.env);
-  recorder.phase('loading-model', `Loading ${job.baseModelName}`);
+  const [height, width] = job.inputSize;
+  recorder.phase(
+    'loading-model',
+    `Loading ${job.baseModelName} for images at ${job.inputSizeReason ?? `${height}×${width} px`}`,
+  );
   const loaded = await loadForJob(job);
   const disposables: Array<() => unknown> = [() => loaded.model.dispose()];
   try {

@@ -122,6 +122,41 @@ describe('runTrainJob', () => {
     saved.dispose();
   });
 
+  it('trains at the job’s image size: the saved model takes that size and continues at it', async () => {
+    const job = await createHymenopteraJob(runs, {
+      config: { epochs: 1, batchSize: 8 },
+      trainPerClass: 6,
+      valPerClass: 3,
+    });
+    const sized = { ...job, inputSize: [288, 288] as [number, number], inputSizeReason: 'as set' };
+    const messages: WorkerMessage[] = [];
+    const summary = await runTrainJob(sized, {
+      emit: (m) => messages.push(m),
+      cancel: new CancelSignal(),
+    });
+    expect(summary.status).toBe('completed');
+    const phases = messages.filter((m) => m.type === 'phase').map((m) => m.message ?? '');
+    expect(phases).toContain('Loading MobileNet v1 0.25 (224) for images at as set');
+    const modelDir = path.join(job.runDir, RUN_FILES.modelDir);
+    const saved = await loadLayersModelFromDir(modelDir);
+    expect(saved.inputs[0]!.shape).toEqual([null, 288, 288, 3]);
+    const scores = saved.predict(tf.zeros([1, 288, 288, 3])) as tf.Tensor;
+    expect(scores.shape).toEqual([1, 2]);
+    saved.dispose();
+    const metadata = JSON.parse(await fs.readFile(path.join(modelDir, 'metadata.json'), 'utf8'));
+    expect(metadata).toMatchObject({ imageSize: 288, inputSize: [288, 288] });
+    // Extending the run loads the saved 288-px model and trains on.
+    const more = await runTrainJob(
+      {
+        ...sized,
+        config: { ...sized.config, epochs: 1 },
+        continueFrom: { modelDir, epochsDone: 1 },
+      },
+      { emit: () => {}, cancel: new CancelSignal() },
+    );
+    expect(more).toMatchObject({ status: 'completed', epochsDone: 2 });
+  });
+
   it('fails with a clear message, recorded in run.json, when the feature layer is missing', async () => {
     const job = await createHymenopteraJob(runs, { trainPerClass: 2, valPerClass: 1 });
     const messages: WorkerMessage[] = [];

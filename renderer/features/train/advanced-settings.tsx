@@ -16,6 +16,15 @@ const schedules: { value: LrSchedule; label: string; hint: string }[] = [
   },
 ];
 
+const imageSizes = [
+  { value: 'auto', label: 'Automatic (from your images)' },
+  { value: 'native', label: 'The base model’s own size' },
+  ...[160, 192, 224, 256, 288, 320, 352, 384, 448, 512].map((px) => ({
+    value: String(px),
+    label: `${px} × ${px} px`,
+  })),
+];
+
 const backendLabels: Record<BackendChoice, string> = {
   auto: 'Automatic (best available)',
   'tensorflow-gpu': 'TensorFlow GPU (CUDA)',
@@ -214,6 +223,19 @@ export function AdvancedSettings(props: { disabled: boolean }) {
           disabled={off}
           hint="The same seed and settings give the same run."
           onChange={(value) => set('seed', value)}
+        />
+        <SelectField
+          name="imageSize"
+          label="Image size"
+          value={p.imageSize}
+          disabled={off}
+          options={
+            imageSizes.some((option) => option.value === p.imageSize)
+              ? imageSizes
+              : [...imageSizes, { value: p.imageSize, label: `${p.imageSize} × ${p.imageSize} px` }]
+          }
+          hint="Automatic gives the base as much of your images’ detail as they have: their median shorter side, from the base’s own size up to 1.7× it (384 px for a 224-px base). Larger sizes see small things better; the time grows with the square of the size."
+          onChange={(value) => set('imageSize', value)}
         />
         <SelectField
           name="backend"
