@@ -1,6 +1,7 @@
-// Bundles the Node-side entry points (CLI, web shell, training worker, Electron main and
-// preload) with esbuild. Packages stay external (they ship in node_modules), except in the
-// sandboxed preload, which may only require 'electron' and so must be self-contained.
+// Bundles the Node-side entry points (CLI, web shell, training worker and its feature threads,
+// Electron main and preload) with esbuild. Packages stay external (they ship in node_modules),
+// except in the sandboxed preload, which may only require 'electron' and so must be
+// self-contained.
 import { build } from 'esbuild';
 
 const common = {
@@ -21,6 +22,8 @@ await build({
     cli: 'main/cli/cli.ts',
     server: 'main/server/serve.ts',
     worker: 'main/worker/worker-main.ts',
+    // A thread of the worker: computes feature-cache batches on wasm/cpu (extraction-pool.ts).
+    'feature-thread': 'main/worker/feature-thread.ts',
     'electron-main': 'main/electron/electron-main.ts',
   },
 });

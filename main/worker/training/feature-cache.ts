@@ -24,10 +24,12 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Augmentation } from '../../../shared/domain';
-import { augmentImage, viewRandom } from '../images/augment';
-import { writeModelInput, type Preprocessing } from '../images/decode-image';
-import { decodedBatches, type ImageItem } from '../images/image-batches';
+import type { Preprocessing } from '../images/decode-image';
+import type { DecodedBatch, ImageItem } from '../images/image-batches';
 import type { CancelSignal } from './cancel-signal';
+import type { ViewSettings } from './extract-batch';
+import { extractMissing } from './extract-missing';
+import type { ExtractionPool } from './extraction-pool';
 import type { InferenceGraph } from './inference-graph';
 
 /** Bump when decoding or feature layout changes, so old cache folders are not reused. */
@@ -51,6 +53,12 @@ export interface FeatureTableOptions {
   /** Pool the (single) boundary tensor over height and width before storing it. */
   pool: boolean;
   cancel: CancelSignal;
+  /**
+   * Feature threads to spread the batches over (wasm and cpu backends), asked for only when an
+   * image needs computing; the caller ends them, except that a cancelled or failed build ends
+   * them at once.
+   */
+  threads?: () => Promise<ExtractionPool | undefined>;
   onSkip: (item: ImageItem, reason: string) => void;
   onProgress: (done: number, total: number) => void;
 }
@@ -78,6 +86,8 @@ export interface FeatureTableStats {
   computedImages: number;
   reusedImages: number;
   seconds: number;
+  /** Feature threads that computed rows (0: all computed in the training worker itself). */
+  threads: number;
 }
 
 /** Cached rows of the boundary tensors: `views` rows per kept item, item-major. */
@@ -232,6 +242,7 @@ export async function buildFeatureTable(
 
   let done = 0;
   let reused = 0;
+  let threads = 0;
   try {
     // Rows from the previous cache file.
     const cachedSlots = reuse.flatMap((found, slot) => (found ? [slot] : []));
@@ -258,57 +269,17 @@ export async function buildFeatureTable(
       options.onProgress(done, items.length);
     }
 
-    // The rest: decode, make the views, run the frozen graph.
+    // The rest: decode, make the views, run the frozen graph (on the pool's threads if any).
     const missing = items.flatMap((item, slot) => (reuse[slot] ? [] : [{ ...item, slot }]));
-    const [height, widthPx] = options.size;
-    const pixelsPerImage = height * widthPx * 3;
-    const imagesPerBatch = Math.max(1, Math.floor(options.batchSize / views));
-    for await (const batch of decodedBatches(missing, {
+    const settings: ViewSettings = {
       size: options.size,
-      batchSize: imagesPerBatch,
-      onSkip: (item, reason) => {
-        const slot = (item as ImageItem & { slot: number }).slot;
-        reasons[slot] = reason;
-        done += 1;
-        options.onSkip(items[slot]!, reason);
-      },
-    })) {
-      // A paused run also stops computing features (a RunControl waits; a CancelSignal does not).
-      const control = options.cancel as CancelSignal & { waitWhilePaused?: () => Promise<void> };
-      if (control.waitWhilePaused) await control.waitWhilePaused();
-      options.cancel.throwIfCancelled();
-      const count = batch.items.length * views;
-      const pixels = new Float32Array(count * pixelsPerImage);
-      batch.images.forEach((rgb, index) => {
-        const item = batch.items[index]!;
-        for (let view = 0; view < views; view += 1) {
-          const image =
-            view === 0
-              ? rgb
-              : augmentImage(
-                  rgb,
-                  height,
-                  widthPx,
-                  options.augmentation,
-                  viewRandom(options.seed, item.path, view),
-                );
-          writeModelInput(
-            image,
-            options.preprocessing,
-            pixels,
-            (index * views + view) * pixelsPerImage,
-          );
-        }
-      });
-      const outputs = tf.tidy(() => {
-        const input = tf.tensor4d(pixels, [count, height, widthPx, 3]);
-        const result = graph.predictAll(input);
-        return options.pool ? [result[0]!.mean([1, 2])] : result;
-      });
-      const values = await Promise.all(
-        outputs.map((output) => output.data() as Promise<Float32Array>),
-      );
-      tf.dispose(outputs);
+      preprocessing: options.preprocessing,
+      views,
+      augmentation: options.augmentation,
+      seed: options.seed,
+      pool: options.pool,
+    };
+    const store = (batch: DecodedBatch, values: Float32Array[]): void => {
       const row = new Float32Array(width * views);
       batch.items.forEach((item, index) => {
         let column = 0;
@@ -326,7 +297,16 @@ export async function buildFeatureTable(
       });
       done += batch.items.length;
       options.onProgress(done, items.length);
-    }
+    };
+    threads = await extractMissing(graph, missing, settings, options, {
+      store,
+      onSkip: (item, reason) => {
+        const slot = (item as ImageItem & { slot: number }).slot;
+        reasons[slot] = reason;
+        done += 1;
+        options.onSkip(items[slot]!, reason);
+      },
+    });
   } finally {
     closeSync(out);
   }
@@ -360,6 +340,7 @@ export async function buildFeatureTable(
       computedImages: items.length - reused,
       reusedImages: reused,
       seconds: (Date.now() - started) / 1000,
+      threads,
     },
     temporaryDir,
   );

@@ -13,6 +13,7 @@ import { augmentationEnabled, describeAugmentation } from '../images/augment';
 import type { ImageItem } from '../images/image-batches';
 import { CachedSource, LiveSource, type BatchSource } from './batch-source';
 import { buildFeatureTable, type FeatureTable } from './feature-cache';
+import { featureThreads } from './extraction-pool';
 import { hashFrozenPart } from './frozen-part-hash';
 import { InferenceGraph } from './inference-graph';
 import { applyFreezePlan, createHead, fullModel, headLayers, type Head } from './model-parts';
@@ -184,6 +185,12 @@ export async function prepareTraining(job: TrainJob, hooks: PrepareHooks): Promi
         await Promise.all(tables.map((table) => table.dispose()));
       });
       const pool = !split.trainable && Boolean(head.pool);
+      // On wasm and cpu, batches spread over worker threads (each its own copy of the graph).
+      const threads = featureThreads(split.frozen, {
+        ...(hooks.env ? { env: hooks.env } : {}),
+        onNotice: (message) => recorder.phase('feature-threads', message),
+      });
+      disposables.push(() => threads.terminate());
       for (const [name, items, splitViews] of [
         ['train', job.train, views],
         ['val', job.val, 1],
@@ -204,6 +211,7 @@ export async function prepareTraining(job: TrainJob, hooks: PrepareHooks): Promi
           seed: config.seed,
           pool,
           cancel: control,
+          threads: threads.get,
           onSkip,
           onProgress: (done, total) =>
             recorder.phase(phase, `Computed features of ${done} of ${total} ${what}`, {
@@ -218,11 +226,13 @@ export async function prepareTraining(job: TrainJob, hooks: PrepareHooks): Promi
           `Features of ${table.items.length} ${what} in ${stats.seconds.toFixed(1)} s` +
             (stats.computedImages
               ? ` (${stats.computedImages} computed at ${imagesPerSecond.toFixed(1)} images/s` +
+                `${stats.threads > 1 ? ` on ${stats.threads} threads` : ''}` +
                 `${stats.reusedImages ? `, ${stats.reusedImages} from the cache` : ''})`
               : ' (all from the cache)'),
           { progress: 1, imagesPerSecond },
         );
       }
+      await threads.terminate();
       graph.dispose();
       const [trainTable, valTable] = tables as [FeatureTable, FeatureTable];
       if (trainTable.items.length === 0 || valTable.items.length === 0) {
