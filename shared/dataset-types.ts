@@ -81,6 +81,11 @@ export const DatasetSummary = z.object({
    * across train/val, bees has 1.9× more images than ants" (or "No problems found").
    */
   findings: z.string().optional(),
+  /**
+   * Median shorter side in pixels of the training images the doctor checked (absent when the
+   * scan only listed files): what the 'auto' image size follows.
+   */
+  medianShorterSide: z.number().positive().optional(),
 });
 export type DatasetSummary = z.infer<typeof DatasetSummary>;
 

@@ -34,29 +34,32 @@ export interface ImageSizeDecision {
   reason: string;
 }
 
-const median = (values: readonly number[]): number => {
+/** The median of some numbers (undefined for none). */
+export function median(values: readonly number[]): number | undefined {
+  if (values.length === 0) return undefined;
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
+}
 
 /**
  * 'auto': as much resolution as the images have, never below the base's native size and never
- * above `AUTO_MAX_SCALE` times it: the median shorter side of the sampled training images,
- * rounded down to a multiple of 32 (blowing an image up adds no detail, only compute).
+ * above `AUTO_MAX_SCALE` times it: the median shorter side of the training images (the dataset
+ * doctor measures it, DatasetSummary.medianShorterSide), rounded down to a multiple of 32
+ * (blowing an image up adds no detail, only compute).
  */
 export function chooseImageSize(
   choice: ImageSizeChoice,
   nativeSize: number,
-  shorterSides: readonly number[],
+  medianShorterSide: number | undefined,
 ): ImageSizeDecision {
   if (typeof choice === 'number') {
     return { size: choice, reason: `${choice} px, as set` };
   }
-  if (choice === 'native' || shorterSides.length === 0) {
+  if (choice === 'native' || !medianShorterSide) {
     return { size: nativeSize, reason: `${nativeSize} px, the base model's own input size` };
   }
-  const typical = median(shorterSides);
+  const typical = medianShorterSide;
   const cap = Math.round((nativeSize * AUTO_MAX_SCALE) / SIZE_STEP) * SIZE_STEP;
   const fitting = Math.floor(typical / SIZE_STEP) * SIZE_STEP;
   const size = Math.max(nativeSize, Math.min(cap, fitting));
@@ -70,5 +73,32 @@ export function chooseImageSize(
       size === cap && fitting > cap
         ? `${size} px (auto: ${because}; ${cap} px is the most auto uses)`
         : `${size} px (auto: ${because})`,
+  };
+}
+
+/**
+ * A speed calibration measured at the native size, scaled to another: the base's convolutions
+ * cost in proportion to the pixels; the head on pooled features and decoding do not change.
+ */
+export function scaleCalibrationToSize<
+  T extends {
+    forwardMsPerImage: number;
+    trainAllMsPerImage: number;
+    trainTopMsPerImage?: number | undefined;
+    trainMidMsPerImage?: number | undefined;
+  },
+>(calibration: T, size: number, nativeSize: number): T {
+  const ratio = (size / nativeSize) ** 2;
+  if (ratio === 1) return calibration;
+  return {
+    ...calibration,
+    forwardMsPerImage: calibration.forwardMsPerImage * ratio,
+    trainAllMsPerImage: calibration.trainAllMsPerImage * ratio,
+    ...(calibration.trainTopMsPerImage === undefined
+      ? {}
+      : { trainTopMsPerImage: calibration.trainTopMsPerImage * ratio }),
+    ...(calibration.trainMidMsPerImage === undefined
+      ? {}
+      : { trainMidMsPerImage: calibration.trainMidMsPerImage * ratio }),
   };
 }

@@ -15,8 +15,8 @@ export interface CheckFilesOptions {
 }
 
 export interface CheckedFiles {
-  /** Files that decode, each with its content hash. */
-  usable: { file: ListedFile; hash: string }[];
+  /** Files that decode, each with its content hash and shorter side in pixels. */
+  usable: { file: ListedFile; hash: string; shorterSide: number }[];
   problems: DatasetProblem[];
 }
 
@@ -48,7 +48,11 @@ export async function checkFiles(
   results.forEach((result, index) => {
     const file = files[index] as ListedFile;
     if (result.ok) {
-      checked.usable.push({ file, hash: result.hash });
+      checked.usable.push({
+        file,
+        hash: result.hash,
+        shorterSide: Math.min(result.width, result.height),
+      });
       if (result.warning) {
         checked.problems.push({
           ...result.warning,

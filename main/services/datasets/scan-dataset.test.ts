@@ -1,7 +1,7 @@
 import { mkdirSync, renameSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DatasetSummary } from '../../../shared/domain';
+import { chooseImageSize, DatasetSummary } from '../../../shared/domain';
 import type { ScanProgress } from './dataset-types';
 import { scanDataset } from './scan-dataset';
 import { HYMENOPTERA, makeTempDir, writeClasses, writeJpeg } from './test-images';
@@ -127,6 +127,26 @@ describe('scanDataset layouts', () => {
     expect(summary.problems).toEqual([]);
     expect(files.some((file) => file.path.endsWith('ant photos.jpg'))).toBe(true);
     expect(files.some((file) => file.path.endsWith('imageNotFound.gif'))).toBe(true);
+    // The training photos' median shorter side (what the 'auto' image size follows: 352 px).
+    expect(summary.medianShorterSide).toBe(369);
+    expect(chooseImageSize('auto', 224, summary.medianShorterSide).size).toBe(352);
+  });
+
+  it('measures the median shorter side of training images only; a listing alone has none', async () => {
+    const root = temp.dir;
+    const write = async (dir: string, count: number, width: number, height: number) => {
+      for (let i = 0; i < count; i += 1) {
+        await writeJpeg(path.join(root, dir, `img-${i}.jpg`), width, height);
+      }
+    };
+    await write('train/small', 3, 64, 48);
+    await write('train/wide', 2, 300, 100);
+    await write('val/small', 2, 900, 900);
+    await write('val/wide', 2, 900, 900);
+    const { summary } = await scanDataset([root]);
+    expect(summary.medianShorterSide).toBe(48);
+    expect(chooseImageSize('auto', 224, summary.medianShorterSide).size).toBe(224);
+    expect((await scanDataset([root], { check: false })).summary.medianShorterSide).toBe(undefined);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { DatasetProblem, DatasetSummary } from '../../../shared/domain';
+import { median, type DatasetProblem, type DatasetSummary } from '../../../shared/domain';
 import { sharedCheckCache } from './check-cache';
 import { checkFiles } from './check-files';
 import { DEFAULT_LIMITS } from './check-image';
@@ -47,6 +47,7 @@ export async function scanDataset(
   // compared with train/val, since a test image seen in training inflates the test score.
   let testListed = listed.filter((file) => file.givenSplit === 'test');
   let hashes: Map<ListedFile, string> | undefined;
+  let shorterSides: Map<ListedFile, number> | undefined;
   const undecodable = new Set<string>();
 
   if (options.check !== false) {
@@ -67,6 +68,7 @@ export async function scanDataset(
     candidates = usable.filter((file) => file.givenSplit !== 'test');
     testListed = usable.filter((file) => file.givenSplit === 'test');
     hashes = new Map(checked.usable.map(({ file, hash }) => [file, hash]));
+    shorterSides = new Map(checked.usable.map(({ file, shorterSide }) => [file, shorterSide]));
   }
 
   const sides = splitSides(candidates, listing.roots, valRatio, seed);
@@ -130,6 +132,13 @@ export async function scanDataset(
     ...(excluded.length > 0 ? { excluded: excluded.map((file) => file.path) } : {}),
   };
   summary.findings = summarizeProblems(summary);
+  const typical = median(
+    files.flatMap((file, index) => {
+      const side = file.split === 'train' ? shorterSides?.get(candidates[index]!) : undefined;
+      return side ? [side] : [];
+    }),
+  );
+  if (typical) summary.medianShorterSide = typical;
   const entries = listing.files.map((file) => browseEntry(file, sides, undecodable));
   return { summary, files, testFiles, entries };
 }

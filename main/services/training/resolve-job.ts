@@ -3,14 +3,13 @@
  * freeze plan, the dataset's labels and split. Shared by starting a run, continuing a finished
  * one and the learning-rate finder (which trains no run), so all three see the same data.
  */
-import type { FreezePlan, TrainConfig } from '../../../shared/domain';
+import { chooseImageSize, type FreezePlan, type TrainConfig } from '../../../shared/domain';
 import type { TrainJob } from '../../../shared/worker-protocol';
 import type { ScannedDataset } from '../datasets/dataset-types';
 import { scanDataset } from '../datasets/scan-dataset';
 import type { ResolvedModel } from '../models/model-types';
 import { resolveModel } from '../models/model-store';
 import { ServiceError } from '../service-error';
-import { decideImageSize } from './image-size-probe';
 
 export interface JobResolverDeps {
   modelsDirs: string[];
@@ -69,11 +68,14 @@ export async function resolveTraining(
       `The dataset has ${train.length} training and ${val.length} validation images; both must be non-empty.`,
     );
   }
-  const size = await decideImageSize(
+  const size = chooseImageSize(
     config.imageSize,
-    model.inputSize,
-    train.map((item) => item.path),
+    model.inputSize[0],
+    scanned.summary.medianShorterSide,
   );
+  // 'native' keeps a non-square base's own shape.
+  const inputSize: [number, number] =
+    size.size === model.inputSize[0] ? [...model.inputSize] : [size.size, size.size];
   return {
     config,
     model,
@@ -82,7 +84,7 @@ export async function resolveTraining(
     val,
     featureLayer,
     scanned,
-    inputSize: size.inputSize,
+    inputSize,
     inputSizeReason: size.reason,
   };
 }

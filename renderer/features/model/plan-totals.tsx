@@ -86,6 +86,7 @@ export function PlanTotals(props: { info: ModelInfo; estimate: PlanEstimate }) {
       </div>
       <p className="field-hint">
         {counts.assumed ? `For ${images} (no dataset added yet)` : `For ${images}`}
+        {` at ${estimate.imageSize} × ${estimate.imageSize} px`}
         {calibration ? (
           <>
             {'; measured on '}

@@ -11,6 +11,11 @@ import {
   type HeadLayer,
   type PlanTotals,
 } from '../../../shared/training-estimate';
+import {
+  chooseImageSize,
+  ImageSizeChoice,
+  scaleCalibrationToSize,
+} from '../../../shared/image-size';
 import { useStudio } from '../../store/store-context';
 import { diagramModel, type DiagramModel } from './diagram-model';
 
@@ -27,6 +32,8 @@ export interface PlanEstimate {
   memoryBytes: number;
   counts: { train: number; val: number; assumed: boolean };
   batchSize: number;
+  /** Pixels square the run will give the base (the Image size setting, decided). */
+  imageSize: number;
   calibration: SpeedCalibration | null;
 }
 
@@ -49,6 +56,7 @@ export function usePlanEstimate(info: ModelInfo): PlanEstimate {
         (option) => typeof option === 'object' && option.enabled,
       ),
       calibration: state.calibration,
+      imageSize: state.trainParams.imageSize,
     })),
   );
   return useMemo(() => {
@@ -63,8 +71,25 @@ export function usePlanEstimate(info: ModelInfo): PlanEstimate {
       : { ...ASSUMED, assumed: true };
     const withViews = { ...counts, viewsPerImage: s.augmented ? s.views : 1 };
     const batchSize = Math.max(1, Math.round(numberOr(s.batchSize, 16)));
+    // The calibration ran at the base's own size; the run may see the images larger.
+    const native = info.inputSize[0];
+    const choice = ImageSizeChoice.safeParse(
+      /^\d+$/.test(s.imageSize) ? Number(s.imageSize) : s.imageSize,
+    );
+    const imageSize = chooseImageSize(
+      choice.success ? choice.data : 'native',
+      native,
+      s.dataset?.medianShorterSide,
+    ).size;
     const epoch = s.calibration
-      ? estimateEpoch(info, s.freeze, headConfig, s.calibration, withViews, batchSize)
+      ? estimateEpoch(
+          info,
+          s.freeze,
+          headConfig,
+          scaleCalibrationToSize(s.calibration, imageSize, native),
+          withViews,
+          batchSize,
+        )
       : undefined;
     return {
       diagram: diagramModel(info, s.freeze),
@@ -76,6 +101,7 @@ export function usePlanEstimate(info: ModelInfo): PlanEstimate {
         epoch?.memoryBytes ?? estimateMemory(info, s.freeze, headConfig, withViews, batchSize),
       counts,
       batchSize,
+      imageSize,
       calibration: s.calibration,
     };
   }, [info, s]);
