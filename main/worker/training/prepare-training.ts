@@ -139,7 +139,12 @@ export async function prepareTraining(job: TrainJob, hooks: PrepareHooks): Promi
 
     const graph = InferenceGraph.fromModel(split.frozen);
     const augment = augmentationEnabled(config.augmentation);
-    const floats = split.boundaryShapes.reduce((sum, s) => sum + s.reduce((a, b) => a * b, 1), 0);
+    // A frozen base's map is pooled before it is cached: one row is its channels, whatever the
+    // image size (as the Model screen's estimate assumes).
+    const floats =
+      !split.trainable && head.pool
+        ? split.boundaryShapes[0]!.at(-1)!
+        : split.boundaryShapes.reduce((sum, s) => sum + s.reduce((a, b) => a * b, 1), 0);
     const skipped = new Set<string>();
     const onSkip = (item: ImageItem, reason: string): void => {
       if (skipped.has(item.path)) return;
