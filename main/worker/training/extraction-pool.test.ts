@@ -9,7 +9,6 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { noAugmentation } from '../../../shared/domain';
 import { defaultAugmentation } from '../../../shared/recipe';
 import { loadBaseModel, type LoadedBase } from '../../services/models/load-layers-model';
 import { mobilenetV1Dir, teachableMachineDir } from '../../services/models/test-fixtures';
@@ -19,6 +18,7 @@ import { CancelledError, CancelSignal } from './cancel-signal';
 import { THREAD_FAULT_ENV } from './extraction-pool-messages';
 import { ExtractionPool, featureThreadCount, featureThreads } from './extraction-pool';
 import { buildFeatureTable, type FeatureTable, type FeatureTableOptions } from './feature-cache';
+import { testTableOptions } from './test-table-options';
 import { InferenceGraph } from './inference-graph';
 import { applyFreezePlan } from './model-parts';
 import { splitAtFrozenPart, type SplitModel } from './split-model';
@@ -44,21 +44,7 @@ afterAll(async () => {
 });
 
 function options(extra: Partial<FeatureTableOptions> = {}): FeatureTableOptions {
-  return {
-    identity: {},
-    memoryBudgetBytes: 64 * 1024 * 1024,
-    size: [224, 224],
-    preprocessing: { scale: 1 / 127.5, offset: -1 },
-    batchSize: 8,
-    views: 1,
-    augmentation: noAugmentation,
-    seed: 3,
-    pool: true,
-    cancel: new CancelSignal(),
-    onSkip: () => {},
-    onProgress: () => {},
-    ...extra,
-  };
+  return testTableOptions({ seed: 3, ...extra });
 }
 
 /** Every stored row, all views, all parts: the whole table as plain numbers. */

@@ -8,7 +8,6 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { noAugmentation } from '../../../shared/domain';
 import { defaultAugmentation } from '../../../shared/recipe';
 import { loadBaseModel, type LoadedBase } from '../../services/models/load-layers-model';
 import { mobilenetV1Dir } from '../../services/models/test-fixtures';
@@ -16,8 +15,8 @@ import { hymenopteraItems } from '../../services/training/test-jobs';
 import { selectBackend } from '../backends/backend-chain';
 import { decodeImageInto } from '../images/decode-image';
 import type { ImageItem } from '../images/image-batches';
-import { CancelSignal } from './cancel-signal';
 import { buildFeatureTable, type FeatureTable, type FeatureTableOptions } from './feature-cache';
+import { testTableOptions } from './test-table-options';
 import { InferenceGraph } from './inference-graph';
 
 let loaded: LoadedBase;
@@ -46,22 +45,12 @@ afterAll(async () => {
 });
 
 function options(extra: Partial<FeatureTableOptions> = {}): FeatureTableOptions {
-  return {
+  return testTableOptions({
     identity: { model: 'v1', featureLayer: 'conv_pw_13_relu' },
     cacheDir: path.join(dir, 'cache'),
-    memoryBudgetBytes: 64 * 1024 * 1024,
-    size: [224, 224],
-    preprocessing: { scale: 1 / 127.5, offset: -1 },
     batchSize: 4,
-    views: 1,
-    augmentation: noAugmentation,
-    seed: 1,
-    pool: true,
-    cancel: new CancelSignal(),
-    onSkip: () => {},
-    onProgress: () => {},
     ...extra,
-  };
+  });
 }
 
 async function rowsOf(table: FeatureTable, view = 0): Promise<number[]> {

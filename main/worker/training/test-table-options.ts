@@ -1,0 +1,22 @@
+/** Test helper: feature-table options for the fixture bases (224 px, x/127.5 - 1, pooled). */
+import { noAugmentation } from '../../../shared/domain';
+import { CancelSignal } from './cancel-signal';
+import type { FeatureTableOptions } from './feature-cache';
+
+export function testTableOptions(extra: Partial<FeatureTableOptions> = {}): FeatureTableOptions {
+  return {
+    identity: {},
+    memoryBudgetBytes: 64 * 1024 * 1024,
+    size: [224, 224],
+    preprocessing: { scale: 1 / 127.5, offset: -1 },
+    batchSize: 8,
+    views: 1,
+    augmentation: noAugmentation,
+    seed: 1,
+    pool: true,
+    cancel: new CancelSignal(),
+    onSkip: () => {},
+    onProgress: () => {},
+    ...extra,
+  };
+}
