@@ -173,21 +173,24 @@ test('exports TF.js and ONNX from the UI; a fresh tfjs in Chromium predicts the 
     const studioLabel = evaluation.labels[item!.predicted];
     expect(topLabel).toBe(studioLabel);
 
-    // The same tfjs, fed the pixels the studio decoded (sharp, cover, x / 127.5 - 1), gives the
-    // studio's probabilities.
+    // The same tfjs, fed the pixels the studio decoded (sharp, cover, x / 127.5 - 1, at the size
+    // the run chose: 'auto' gives these ~370-px photos 352 px), gives the studio's probabilities.
+    const exported = JSON.parse(await readFile(path.join(tfjsDir, 'metadata.json'), 'utf8'));
+    const size: number = exported.imageSize;
+    expect(size).toBe(352);
     const { data } = await sharp(item!.path)
       .rotate()
       .removeAlpha()
       .toColourspace('srgb')
-      .resize(224, 224, { fit: 'cover' })
+      .resize(size, size, { fit: 'cover' })
       .raw()
       .toBuffer({ resolveWithObject: true });
     const browser = await checkPage.evaluate(
-      async (pixels) => {
+      async ({ pixels, size: side }) => {
         const tf = (window as unknown as { tf: typeof import('@tensorflow/tfjs') }).tf;
         const model = await tf.loadLayersModel('model.json');
         const output = tf.tidy(() =>
-          model.predict(tf.tensor4d(pixels, [1, 224, 224, 3])),
+          model.predict(tf.tensor4d(pixels, [1, side, side, 3])),
         ) as import('@tensorflow/tfjs').Tensor;
         const metadata = await (await fetch('metadata.json')).json();
         return {
@@ -197,11 +200,11 @@ test('exports TF.js and ONNX from the UI; a fresh tfjs in Chromium predicts the 
           probabilities: Array.from(await output.data()),
         };
       },
-      Array.from(data, (v) => v / 127.5 - 1),
+      { pixels: Array.from(data, (v) => v / 127.5 - 1), size },
     );
     console.info(`fresh tfjs in Chromium ran on the ${browser.backend} backend`);
     expect(browser.labels).toEqual(evaluation.labels);
-    expect(browser.imageSize).toBe(224);
+    expect(browser.imageSize).toBe(size);
     for (const [index, probability] of browser.probabilities.entries()) {
       expect(probability).toBeCloseTo(item!.probabilities[index]!, 4);
     }
