@@ -14,8 +14,8 @@ import { ExportError } from '../../worker/exporters/export-errors';
 import { checkExportTarget } from '../../worker/exporters/export-staging';
 import { ModelMetadata, RUN_FILES, readRunSummary } from '../runs/run-files';
 import { ServiceError } from '../service-error';
+import { runWorkerTask } from '../training/worker-task';
 import type { WorkerLauncher } from '../training/worker-launcher';
-import { runOneShotWorkerJob } from './worker-job';
 
 export interface ExportRunRequest {
   format: ExportFormat;
@@ -166,18 +166,23 @@ export async function exportRun(
     if (error instanceof ExportError) throw new ServiceError(error.code, error.message);
     throw error;
   }
-  return runOneShotWorkerJob<ExportResult>({
-    launchWorker: deps.launchWorker,
-    ...(deps.env ? { env: deps.env } : {}),
-    command: { type: 'export', job },
-    what: `The ${request.format === 'onnx' ? 'ONNX' : 'TF.js'} export`,
-    resultOf: (message) => (message.type === 'exported' ? message.result : undefined),
-    onProgress: (message) =>
-      deps.onProgress?.({
-        phase: message.phase,
-        ...(message.message ? { message: message.message } : {}),
-        ...(message.progress !== undefined ? { progress: message.progress } : {}),
-      }),
-    ...(deps.timeoutMs ? { timeoutMs: deps.timeoutMs } : {}),
-  });
+  const what = `The ${request.format === 'onnx' ? 'ONNX' : 'TF.js'} export`;
+  const timeoutMs = deps.timeoutMs ?? 60 * 60_000;
+  return runWorkerTask<ExportResult>(
+    { type: 'export', job },
+    (message) => (message.type === 'exported' ? message.result : undefined),
+    {
+      launchWorker: deps.launchWorker,
+      ...(deps.env ? { env: deps.env } : {}),
+      timeoutMs,
+      timeoutMessage: `${what} did not finish within ${Math.round(timeoutMs / 60_000)} minutes and was stopped.`,
+      workerName: `${request.format === 'onnx' ? 'ONNX' : 'TF.js'} export worker`,
+      onPhase: (message) =>
+        deps.onProgress?.({
+          phase: message.phase,
+          ...(message.message ? { message: message.message } : {}),
+          ...(message.progress !== undefined ? { progress: message.progress } : {}),
+        }),
+    },
+  );
 }

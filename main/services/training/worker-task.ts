@@ -1,5 +1,5 @@
 /**
- * Runs one short job (evaluate, predict, lr-find, calibrate, doctor) in a fresh worker process
+ * Runs one short job (evaluate, predict, lr-find, calibrate, doctor, export) in a fresh worker process
  * and waits for its single answer. Heavy work (TF.js, decoding) never runs in the studio's own
  * process. Training runs, which stream and take commands, are the supervisor's own.
  */
@@ -72,12 +72,15 @@ export function runWorkerTask<T>(
       const parsed = WorkerMessage.safeParse(raw);
       if (!parsed.success) return;
       const message = parsed.data;
-      if (message.type === 'phase') options.onPhase?.(message);
+      if (message.type === 'phase') {
+        if (!settled) options.onPhase?.(message);
+        return;
+      }
       if (message.type === 'error') {
         const text = options.errorPrefix
           ? `${options.errorPrefix}: ${message.message}`
           : message.message;
-        settle(() => reject(new ServiceError('failed', text)));
+        settle(() => reject(new ServiceError(message.code ?? 'failed', text)));
         return;
       }
       const value = pick(message);
