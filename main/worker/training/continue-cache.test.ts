@@ -67,19 +67,18 @@ function extension(job: TrainJob, epochsDone: number, freeze = job.freeze): Trai
 
 const computed = /\(6 computed at .*\)|\(4 computed at .*\)/;
 const fromCache = /\(all from the cache\)$/;
+/** The train and the validation table's feature message both match `pattern`. */
+const bothSplits = (pattern: RegExp) => [
+  expect.stringMatching(pattern),
+  expect.stringMatching(pattern),
+];
 
 describe('feature cache across Extend', () => {
   it('MobileNet v1: extensions reuse the features; a changed frozen weight recomputes them', async () => {
     // Head only: the run computes, its extension finds them.
     const headOnly = await newJob({});
-    expect(await featureMessages(headOnly)).toEqual([
-      expect.stringMatching(computed),
-      expect.stringMatching(computed),
-    ]);
-    expect(await featureMessages(extension(headOnly, 1))).toEqual([
-      expect.stringMatching(fromCache),
-      expect.stringMatching(fromCache),
-    ]);
+    expect(await featureMessages(headOnly)).toEqual(bothSplits(computed));
+    expect(await featureMessages(extension(headOnly, 1))).toEqual(bothSplits(fromCache));
 
     // The top block fine-tunes: its weights change, but it is above the boundary, so the
     // frozen part (and the cache) is the same for the extension.
@@ -87,22 +86,13 @@ describe('feature cache across Extend', () => {
       freeze: { mode: 'custom', trainableLayers: TOP_BLOCK },
       fineTune: { epochs: 0, learningRateFactor: 0.5 },
     });
-    expect(await featureMessages(fineTuned)).toEqual([
-      expect.stringMatching(computed),
-      expect.stringMatching(computed),
-    ]);
-    expect(await featureMessages(extension(fineTuned, 1))).toEqual([
-      expect.stringMatching(fromCache),
-      expect.stringMatching(fromCache),
-    ]);
+    expect(await featureMessages(fineTuned)).toEqual(bothSplits(computed));
+    expect(await featureMessages(extension(fineTuned, 1))).toEqual(bothSplits(fromCache));
 
     // Continued with the base frozen, the fine-tuned top block is now below the boundary: its
     // weights differ from the base's, so the head-only run's features must not be reused.
     const frozenAgain = extension(fineTuned, 2, { mode: 'feature-extractor', trainableLayers: [] });
-    expect(await featureMessages(frozenAgain)).toEqual([
-      expect.stringMatching(computed),
-      expect.stringMatching(computed),
-    ]);
+    expect(await featureMessages(frozenAgain)).toEqual(bothSplits(computed));
   });
 
   it('Teachable Machine: the extension (flat saved model) reuses the nested base’s features', async () => {
@@ -113,13 +103,7 @@ describe('feature cache across Extend', () => {
       featureLayer: 'out_relu',
       baseModelName: 'MobileNetV2 0.35 (Teachable Machine)',
     };
-    expect(await featureMessages(job)).toEqual([
-      expect.stringMatching(computed),
-      expect.stringMatching(computed),
-    ]);
-    expect(await featureMessages(extension(job, 1))).toEqual([
-      expect.stringMatching(fromCache),
-      expect.stringMatching(fromCache),
-    ]);
+    expect(await featureMessages(job)).toEqual(bothSplits(computed));
+    expect(await featureMessages(extension(job, 1))).toEqual(bothSplits(fromCache));
   });
 });
