@@ -10,7 +10,7 @@ import type {
   LrSchedule,
   TrainConfig,
 } from '../../shared/domain';
-import { MAX_IMAGE_SIZE, MIN_IMAGE_SIZE } from '../../shared/image-size';
+import { MAX_IMAGE_SIZE, MIN_IMAGE_SIZE, type ImageSizeChoice } from '../../shared/image-size';
 import { defaultTrainSettings as recipe, type TrainSettings } from '../../shared/recipe';
 
 export interface TrainParams {
@@ -87,6 +87,22 @@ function readNumber(text: string, rule: NumberRule, errors: string[]): number {
   return value;
 }
 
+/** The Image size field: 'auto', 'native' or a pixel count in range (else an error, and NaN). */
+export function readImageSize(text: string, errors: string[]): ImageSizeChoice {
+  if (text === 'auto' || text === 'native') return text;
+  return readNumber(
+    text,
+    {
+      label: 'Image size',
+      integer: true,
+      min: MIN_IMAGE_SIZE,
+      max: MAX_IMAGE_SIZE,
+      hint: 'or Auto',
+    },
+    errors,
+  );
+}
+
 /** A field the plan does not use: its value when valid, else the recipe's (never an error). */
 function unusedNumber(text: string, rule: NumberRule, fallback: number): number {
   const errors: string[] = [];
@@ -159,20 +175,7 @@ export function parseTrainParams(
     { label: 'Seed', integer: true, min: 0, max: Number.MAX_SAFE_INTEGER },
     errors,
   );
-  const imageSize =
-    params.imageSize === 'auto' || params.imageSize === 'native'
-      ? params.imageSize
-      : readNumber(
-          params.imageSize,
-          {
-            label: 'Image size',
-            integer: true,
-            min: MIN_IMAGE_SIZE,
-            max: MAX_IMAGE_SIZE,
-            hint: 'or Auto',
-          },
-          errors,
-        );
+  const imageSize = readImageSize(params.imageSize, errors);
   if (errors.length > 0) return { errors };
   return {
     errors,

@@ -11,12 +11,9 @@ import {
   type HeadLayer,
   type PlanTotals,
 } from '../../../shared/training-estimate';
-import {
-  chooseImageSize,
-  ImageSizeChoice,
-  scaleCalibrationToSize,
-} from '../../../shared/image-size';
+import { chooseImageSize, scaleCalibrationToSize } from '../../../shared/image-size';
 import { useStudio } from '../../store/store-context';
+import { readImageSize } from '../../store/training-settings';
 import { diagramModel, type DiagramModel } from './diagram-model';
 
 /** Images assumed for the per-epoch estimate before a dataset is added. */
@@ -73,11 +70,10 @@ export function usePlanEstimate(info: ModelInfo): PlanEstimate {
     const batchSize = Math.max(1, Math.round(numberOr(s.batchSize, 16)));
     // The calibration ran at the base's own size; the run may see the images larger.
     const native = info.inputSize[0];
-    const choice = ImageSizeChoice.safeParse(
-      /^\d+$/.test(s.imageSize) ? Number(s.imageSize) : s.imageSize,
-    );
+    const invalid: string[] = [];
+    const choice = readImageSize(s.imageSize, invalid);
     const imageSize = chooseImageSize(
-      choice.success ? choice.data : 'native',
+      invalid.length === 0 ? choice : 'native',
       native,
       s.dataset?.medianShorterSide,
     ).size;
