@@ -125,6 +125,23 @@ describe('exportRun through the worker process', () => {
     expect(await fs.readdir(documents)).toEqual(['notes.txt']);
   });
 
+  it("trust: overwriting an earlier export keeps the user's files beside it (refuses, naming them)", async () => {
+    const outDir = path.join(dataDir, 'exports', 'with-notes');
+    const request = { format: 'tfjs' as const, outDir, overwrite: false, zip: false };
+    await exportRun(trained.job.runDir, request, deps());
+    await fs.writeFile(path.join(outDir, 'notes.txt'), 'n');
+    await fs.mkdir(path.join(outDir, 'mydir'));
+    await fs.writeFile(path.join(outDir, 'mydir', 'f'), 'x');
+    const error = await rejection(
+      exportRun(trained.job.runDir, { ...request, overwrite: true }, deps()),
+    );
+    expect(error.code).toBe('invalid-request');
+    expect(error.message).toMatch(/not part of the earlier export \(mydir, notes\.txt\)/);
+    expect(await fs.readFile(path.join(outDir, 'notes.txt'), 'utf8')).toBe('n');
+    expect(await fs.readFile(path.join(outDir, 'mydir', 'f'), 'utf8')).toBe('x');
+    expect(await fs.readdir(outDir)).toContain('model.json');
+  });
+
   it('exports into an existing empty folder without asking', async () => {
     const empty = path.join(dataDir, 'empty-target');
     await fs.mkdir(empty);

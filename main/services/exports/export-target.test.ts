@@ -25,7 +25,7 @@ describe('describeExportTarget', () => {
   it('an earlier export (it has export-manifest.json) may be replaced after asking', async () => {
     const earlier = path.join(work, 'earlier');
     await fs.mkdir(earlier);
-    await fs.writeFile(path.join(earlier, 'export-manifest.json'), '{}');
+    await fs.writeFile(path.join(earlier, 'export-manifest.json'), '{"files":[]}');
     expect(await describeExportTarget(earlier, false)).toEqual({
       status: 'export',
       outDir: earlier,

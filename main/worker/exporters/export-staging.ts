@@ -8,6 +8,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ExportError, fileInTheWay } from './export-errors';
 import { EXPORT_MANIFEST_FILE } from './export-manifest';
+import { ownedExportFiles, removeExportFolder } from './export-owned-files';
 
 export const FAILED_SUFFIX = '.failed';
 
@@ -25,8 +26,11 @@ async function entriesOf(dir: string): Promise<string[] | undefined> {
   return fs.readdir(dir).catch(() => undefined);
 }
 
-/** Replacing a folder is only allowed when it is empty or is an earlier export. */
-async function assertReplaceable(dir: string): Promise<void> {
+/**
+ * Replacing a folder is only allowed when it is empty or is an earlier export and nothing else;
+ * returns the files the earlier export owns (the only ones that may be removed).
+ */
+async function assertReplaceable(dir: string): Promise<Set<string>> {
   const entries = await entriesOf(dir);
   if (entries === undefined) {
     throw new ExportError(
@@ -34,13 +38,15 @@ async function assertReplaceable(dir: string): Promise<void> {
       `${dir} exists and is not a folder; choose another export folder.`,
     );
   }
-  if (entries.length > 0 && !entries.includes(EXPORT_MANIFEST_FILE)) {
+  if (entries.length === 0) return new Set();
+  if (!entries.includes(EXPORT_MANIFEST_FILE)) {
     throw new ExportError(
       'invalid-request',
       `${dir} already holds files that are not an export (no ${EXPORT_MANIFEST_FILE}); ` +
         'choose an empty or new folder so nothing of yours is overwritten.',
     );
   }
+  return ownedExportFiles(dir);
 }
 
 /**
@@ -79,6 +85,9 @@ export async function checkExportTarget(
       }
     }
   }
+  // A failed export left beside it is swept when this one finishes: it must be all export too.
+  if (await exists(`${outDir}${FAILED_SUFFIX}`))
+    await assertReplaceable(`${outDir}${FAILED_SUFFIX}`);
   if (zipPath && (await exists(zipPath))) {
     const stat = await fs.stat(zipPath);
     if (!stat.isFile()) {
@@ -123,8 +132,7 @@ export async function finishStaging(
   if (await exists(failedDir)) {
     // Only an earlier failed export is swept away, never a folder of the user's that happens
     // to carry the name.
-    await assertReplaceable(failedDir);
-    await fs.rm(failedDir, { recursive: true, force: true });
+    await removeExportFolder(failedDir, await assertReplaceable(failedDir));
   }
   if (!passed) {
     await fs.rename(staging, failedDir);
@@ -134,7 +142,7 @@ export async function finishStaging(
     await fs.rename(staging, outDir);
     return outDir;
   }
-  await assertReplaceable(outDir);
+  const owned = await assertReplaceable(outDir);
   // Move the earlier export aside rather than deleting it first, so that a failed rename
   // puts it back and the folder never goes missing.
   const aside = `${outDir}.replaced-${path.basename(staging).split('-').pop()}`;
@@ -145,7 +153,8 @@ export async function finishStaging(
     await fs.rename(aside, outDir);
     throw error;
   }
-  await fs.rm(aside, { recursive: true, force: true });
+  // Only the earlier export's own files go; the folder stays if anything else appeared meanwhile.
+  await removeExportFolder(aside, owned);
   return outDir;
 }
 
