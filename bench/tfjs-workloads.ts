@@ -18,6 +18,7 @@ import { imageBatches, type ImageItem } from '../main/worker/images/image-batche
 import { CancelSignal } from '../main/worker/training/cancel-signal';
 import { CachedSource, LiveSource, type BatchSource } from '../main/worker/training/batch-source';
 import { buildFeatureTable } from '../main/worker/training/feature-cache';
+import { TfjsFeatureEngine } from '../main/worker/training/feature-engine';
 import { InferenceGraph } from '../main/worker/training/inference-graph';
 import {
   applyFreezePlan,
@@ -192,7 +193,8 @@ async function main(): Promise<void> {
       onSkip: () => {},
     };
     const graph = InferenceGraph.fromModel(cut);
-    const table = await buildFeatureTable(graph, [featureShape.slice(1) as number[]], train, {
+    const engine = new TfjsFeatureEngine(graph, { size: IMAGE_SIZE, pool: true });
+    const table = await buildFeatureTable(engine, [featureShape.slice(1) as number[]], train, {
       ...sourceOptions,
       identity: { bench: model.key },
       memoryBudgetBytes: 1 << 30,

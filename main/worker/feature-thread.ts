@@ -15,6 +15,7 @@ import {
   type ThreadReply,
   type ThreadStart,
 } from './training/extraction-pool-messages';
+import { TfjsFeatureEngine } from './training/feature-engine';
 import { InferenceGraph } from './training/inference-graph';
 
 const port = parentPort;
@@ -59,7 +60,8 @@ async function main(): Promise<void> {
     const bytes = settings.size[0] * settings.size[1] * 3;
     const images = paths.map((_, index) => rgb.subarray(index * bytes, (index + 1) * bytes));
     // Batches arrive one at a time (the pool waits for each reply), so runs never overlap.
-    extractBatch(graph, images, paths, settings).then(
+    const engine = new TfjsFeatureEngine(graph, { size: settings.size, pool: settings.pool });
+    extractBatch(engine, images, paths, settings).then(
       (values) => {
         // Own, whole buffers, so they can be transferred instead of copied.
         const parts = values.map((part) =>

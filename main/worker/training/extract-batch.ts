@@ -1,14 +1,13 @@
 /**
  * One batch of the feature cache: the views of each decoded image (view 0 the image itself, the
- * others augmented), as model input, through the frozen graph. The training worker and the
+ * others augmented), as model input, through a feature engine. The training worker and the
  * feature threads (feature-thread.ts) both run this very code, so a batch gives the same numbers
- * wherever it runs (on the same backend).
+ * wherever it runs (on the same engine and backend).
  */
-import * as tf from '@tensorflow/tfjs';
 import type { Augmentation } from '../../../shared/domain';
 import { augmentImage, viewRandom } from '../images/augment';
 import { writeModelInput, type Preprocessing } from '../images/decode-image';
-import type { InferenceGraph } from './inference-graph';
+import type { FeatureEngine } from './feature-engine';
 
 /** What decides a batch's numbers besides the images (plain data: it is sent to threads). */
 export interface ViewSettings {
@@ -23,20 +22,18 @@ export interface ViewSettings {
 }
 
 /**
- * The frozen graph's outputs for every view of `images` ([height, width, 3] bytes each; `paths`
- * seed their augmented views): one array per boundary tensor, example-major (image, then view).
+ * The model input for every view of `images` ([height, width, 3] bytes each; `paths` seed their
+ * augmented views): NHWC float32, example-major (image, then view).
  */
-export async function extractBatch(
-  graph: InferenceGraph,
+export function viewPixels(
   images: readonly Uint8Array[],
   paths: readonly string[],
   settings: ViewSettings,
-): Promise<Float32Array[]> {
+): Float32Array {
   const { views } = settings;
   const [height, width] = settings.size;
   const pixelsPerImage = height * width * 3;
-  const count = images.length * views;
-  const pixels = new Float32Array(count * pixelsPerImage);
+  const pixels = new Float32Array(images.length * views * pixelsPerImage);
   images.forEach((rgb, index) => {
     for (let view = 0; view < views; view += 1) {
       const image =
@@ -57,14 +54,18 @@ export async function extractBatch(
       );
     }
   });
-  const outputs = tf.tidy(() => {
-    const input = tf.tensor4d(pixels, [count, height, width, 3]);
-    const result = graph.predictAll(input);
-    return settings.pool ? [result[0]!.mean([1, 2])] : result;
-  });
-  try {
-    return await Promise.all(outputs.map((output) => output.data() as Promise<Float32Array>));
-  } finally {
-    tf.dispose(outputs);
-  }
+  return pixels;
+}
+
+/**
+ * The engine's outputs for every view of `images`: one array per boundary tensor,
+ * example-major (image, then view). The engine must take `settings.size` and pool as it says.
+ */
+export async function extractBatch(
+  engine: FeatureEngine,
+  images: readonly Uint8Array[],
+  paths: readonly string[],
+  settings: ViewSettings,
+): Promise<Float32Array[]> {
+  return engine.run(viewPixels(images, paths, settings), images.length * settings.views);
 }

@@ -8,7 +8,7 @@ import { decodedBatches, type DecodedBatch, type ImageItem } from '../images/ima
 import type { CancelSignal } from './cancel-signal';
 import { extractBatch, type ViewSettings } from './extract-batch';
 import { ThreadLostError, type ExtractionPool } from './extraction-pool';
-import type { InferenceGraph } from './inference-graph';
+import type { FeatureEngine } from './feature-engine';
 
 export interface ExtractOptions {
   /** Examples per graph call; a batch holds floor(batchSize / views) images. */
@@ -26,7 +26,7 @@ export interface ExtractHooks {
 
 /** Computes `items` batch by batch; answers how many threads computed (0: all done here). */
 export async function extractMissing(
-  graph: InferenceGraph,
+  engine: FeatureEngine,
   items: readonly ImageItem[],
   settings: ViewSettings,
   options: ExtractOptions,
@@ -36,7 +36,7 @@ export async function extractMissing(
   const pool = started && started.alive > 0 ? started : undefined;
   const paths = (batch: DecodedBatch): string[] => batch.items.map((item) => item.path);
   const here = async (batch: DecodedBatch): Promise<void> => {
-    hooks.store(batch, await extractBatch(graph, batch.images, paths(batch), settings));
+    hooks.store(batch, await extractBatch(engine, batch.images, paths(batch), settings));
   };
   const inFlight = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;

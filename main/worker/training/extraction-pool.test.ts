@@ -18,7 +18,7 @@ import { CancelledError, CancelSignal } from './cancel-signal';
 import { THREAD_FAULT_ENV } from './extraction-pool-messages';
 import { ExtractionPool, featureThreadCount, featureThreads } from './extraction-pool';
 import { buildFeatureTable, type FeatureTable, type FeatureTableOptions } from './feature-cache';
-import { testTableOptions } from './test-table-options';
+import { tableEngine, testTableOptions } from './test-table-options';
 import { InferenceGraph } from './inference-graph';
 import { applyFreezePlan } from './model-parts';
 import { splitAtFrozenPart, type SplitModel } from './split-model';
@@ -74,8 +74,9 @@ async function startPool(split: SplitModel, threads: number, env?: NodeJS.Proces
 async function both(split: SplitModel, pool: ExtractionPool, extra: Partial<FeatureTableOptions>) {
   const graph = InferenceGraph.fromModel(split.frozen);
   opened.push(graph);
-  const here = await buildFeatureTable(graph, split.boundaryShapes, items, options(extra));
-  const pooled = await buildFeatureTable(graph, split.boundaryShapes, items, {
+  const engine = tableEngine(graph, options(extra));
+  const here = await buildFeatureTable(engine, split.boundaryShapes, items, options(extra));
+  const pooled = await buildFeatureTable(engine, split.boundaryShapes, items, {
     ...options(extra),
     threads: () => Promise.resolve(pool),
   });
@@ -157,7 +158,7 @@ describe('feature threads', () => {
     opened.push(graph);
     const cancel = new CancelSignal();
     let progressCalls = 0;
-    const building = buildFeatureTable(graph, split.boundaryShapes, items, {
+    const building = buildFeatureTable(tableEngine(graph, options()), split.boundaryShapes, items, {
       ...options({ batchSize: 2, cancel }),
       threads: () => Promise.resolve(pool),
       onProgress: () => {
@@ -184,10 +185,15 @@ describe('feature threads', () => {
     expect(await single.get()).toBeUndefined();
     const graph = InferenceGraph.fromModel(split.frozen);
     opened.push(graph);
-    const table = await buildFeatureTable(graph, split.boundaryShapes, items, {
-      ...options(),
-      threads: single.get,
-    });
+    const table = await buildFeatureTable(
+      tableEngine(graph, options()),
+      split.boundaryShapes,
+      items,
+      {
+        ...options(),
+        threads: single.get,
+      },
+    );
     opened.push(table);
     expect(table.stats.threads).toBe(0);
     expect(table.stats.computedImages).toBe(items.length);

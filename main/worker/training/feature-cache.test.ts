@@ -16,11 +16,13 @@ import { selectBackend } from '../backends/backend-chain';
 import { decodeImageInto } from '../images/decode-image';
 import type { ImageItem } from '../images/image-batches';
 import { buildFeatureTable, type FeatureTable, type FeatureTableOptions } from './feature-cache';
-import { testTableOptions } from './test-table-options';
+import type { FeatureEngine } from './feature-engine';
+import { tableEngine, testTableOptions } from './test-table-options';
 import { InferenceGraph } from './inference-graph';
 
 let loaded: LoadedBase;
 let graph: InferenceGraph;
+let engine: FeatureEngine;
 let dir: string;
 let items: ImageItem[];
 
@@ -28,6 +30,7 @@ beforeAll(async () => {
   await selectBackend('wasm');
   loaded = await loadBaseModel(mobilenetV1Dir, { nestedBase: [], featureLayer: 'conv_pw_13_relu' });
   graph = InferenceGraph.fromModel(loaded.cut);
+  engine = tableEngine(graph, testTableOptions());
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-feature-cache-'));
   // Copies, so one can be changed without touching the fixture.
   items = await Promise.all(
@@ -62,10 +65,10 @@ async function rowsOf(table: FeatureTable, view = 0): Promise<number[]> {
 
 describe('feature cache', () => {
   it('computes once, then the next run reads every image from disk with the same rows', async () => {
-    const first = await buildFeatureTable(graph, [[7, 7, 256]], items, options());
+    const first = await buildFeatureTable(engine, [[7, 7, 256]], items, options());
     expect(first.stats).toMatchObject({ computedImages: 6, reusedImages: 0, location: 'memory' });
     expect(first.partShapes).toEqual([[256]]);
-    const second = await buildFeatureTable(graph, [[7, 7, 256]], items, options());
+    const second = await buildFeatureTable(engine, [[7, 7, 256]], items, options());
     expect(second.stats).toMatchObject({ computedImages: 0, reusedImages: 6 });
     expect(await rowsOf(second)).toEqual(await rowsOf(first));
     // Row 0 is the pooled output of the frozen graph for the first image.
@@ -81,13 +84,13 @@ describe('feature cache', () => {
   });
 
   it('recomputes only a changed image, and everything when the preprocessing changes', async () => {
-    await buildFeatureTable(graph, [[7, 7, 256]], items, options());
+    await buildFeatureTable(engine, [[7, 7, 256]], items, options());
     const later = new Date(Date.now() + 60_000);
     await fs.utimes(items[1]!.path, later, later);
-    const touched = await buildFeatureTable(graph, [[7, 7, 256]], items, options());
+    const touched = await buildFeatureTable(engine, [[7, 7, 256]], items, options());
     expect(touched.stats).toMatchObject({ computedImages: 1, reusedImages: 5 });
     const other = await buildFeatureTable(
-      graph,
+      engine,
       [[7, 7, 256]],
       items,
       options({ preprocessing: { scale: 1 / 255, offset: 0 } }),
@@ -95,7 +98,7 @@ describe('feature cache', () => {
     expect(other.stats).toMatchObject({ computedImages: 6, reusedImages: 0 });
     expect(await rowsOf(other)).not.toEqual(await rowsOf(touched));
     const otherBase = await buildFeatureTable(
-      graph,
+      engine,
       [[7, 7, 256]],
       items,
       options({ identity: { model: 'another base', featureLayer: 'conv_pw_13_relu' } }),
@@ -106,13 +109,13 @@ describe('feature cache', () => {
 
   it('reads rows from disk over the memory budget, equal to the in-memory ones', async () => {
     const inMemory = await buildFeatureTable(
-      graph,
+      engine,
       [[7, 7, 256]],
       items,
       options({ cacheDir: undefined }),
     );
     const onDisk = await buildFeatureTable(
-      graph,
+      engine,
       [[7, 7, 256]],
       items,
       options({ cacheDir: undefined, memoryBudgetBytes: 1000 }),
@@ -124,7 +127,7 @@ describe('feature cache', () => {
 
   it('keeps augmented views per image: view 0 is the plain image, the others differ and repeat', async () => {
     const plain = await buildFeatureTable(
-      graph,
+      engine,
       [[7, 7, 256]],
       items,
       options({ cacheDir: undefined }),
@@ -135,8 +138,8 @@ describe('feature cache', () => {
       augmentation: defaultAugmentation,
       seed: 5,
     });
-    const views = await buildFeatureTable(graph, [[7, 7, 256]], items, viewOptions);
-    const again = await buildFeatureTable(graph, [[7, 7, 256]], items, viewOptions);
+    const views = await buildFeatureTable(engine, [[7, 7, 256]], items, viewOptions);
+    const again = await buildFeatureTable(engine, [[7, 7, 256]], items, viewOptions);
     expect(views.stats.bytes).toBe(6 * 3 * 256 * 4);
     expect(await rowsOf(views, 0)).toEqual(await rowsOf(plain));
     expect(await rowsOf(views, 1)).not.toEqual(await rowsOf(views, 0));
@@ -151,14 +154,14 @@ describe('feature cache', () => {
     const withBroken = [...items.slice(0, 2), { path: broken, label: 0 }, ...items.slice(2)];
     const skipped: string[] = [];
     const table = await buildFeatureTable(
-      graph,
+      engine,
       [[7, 7, 256]],
       withBroken,
       options({ onSkip: (item) => skipped.push(item.path) }),
     );
     expect(table.items.map((item) => item.path)).toEqual(items.map((item) => item.path));
     const again = await buildFeatureTable(
-      graph,
+      engine,
       [[7, 7, 256]],
       withBroken,
       options({ onSkip: (item) => skipped.push(item.path) }),

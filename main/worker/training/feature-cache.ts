@@ -30,7 +30,7 @@ import type { CancelSignal } from './cancel-signal';
 import type { ViewSettings } from './extract-batch';
 import { extractMissing } from './extract-missing';
 import type { ExtractionPool } from './extraction-pool';
-import type { InferenceGraph } from './inference-graph';
+import type { FeatureEngine } from './feature-engine';
 
 /** Bump when decoding or feature layout changes, so old cache folders are not reused. */
 const CACHE_FORMAT = 3;
@@ -176,12 +176,16 @@ async function readIndex(dir: string): Promise<IndexFile | undefined> {
  * CancelledError when cancelled; skipped images are reported and left out.
  */
 export async function buildFeatureTable(
-  graph: InferenceGraph,
+  engine: FeatureEngine,
   boundaryShapes: number[][],
   items: readonly ImageItem[],
   options: FeatureTableOptions,
 ): Promise<FeatureTable> {
   const started = Date.now();
+  const { shape } = engine;
+  if (shape.pool !== options.pool || shape.size.join() !== options.size.join()) {
+    throw new Error('internal: the feature engine was built for another input size or pooling');
+  }
   const partShapes = options.pool ? [[boundaryShapes[0]!.at(-1)!]] : boundaryShapes;
   const width = partShapes.reduce((sum, shape) => sum + shape.reduce((a, b) => a * b, 1), 0);
   const { views } = options;
@@ -298,7 +302,7 @@ export async function buildFeatureTable(
       done += batch.items.length;
       options.onProgress(done, items.length);
     };
-    threads = await extractMissing(graph, missing, settings, options, {
+    threads = await extractMissing(engine, missing, settings, options, {
       store,
       onSkip: (item, reason) => {
         const slot = (item as ImageItem & { slot: number }).slot;

@@ -13,6 +13,7 @@ import { augmentationEnabled, describeAugmentation } from '../images/augment';
 import type { ImageItem } from '../images/image-batches';
 import { CachedSource, LiveSource, type BatchSource } from './batch-source';
 import { buildFeatureTable, type FeatureTable } from './feature-cache';
+import { TfjsFeatureEngine } from './feature-engine';
 import { featureThreads } from './extraction-pool';
 import { hashFrozenPart } from './frozen-part-hash';
 import { InferenceGraph } from './inference-graph';
@@ -190,6 +191,7 @@ export async function prepareTraining(job: TrainJob, hooks: PrepareHooks): Promi
         await Promise.all(tables.map((table) => table.dispose()));
       });
       const pool = !split.trainable && Boolean(head.pool);
+      const engine = new TfjsFeatureEngine(graph, { size: job.inputSize, pool });
       // On wasm and cpu, batches spread over worker threads (each its own copy of the graph).
       const threads = featureThreads(split.frozen, {
         ...(hooks.env ? { env: hooks.env } : {}),
@@ -203,7 +205,7 @@ export async function prepareTraining(job: TrainJob, hooks: PrepareHooks): Promi
         const phase = `features-${name}`;
         const what = `${name === 'train' ? 'training' : 'validation'} images`;
         recorder.phase(phase, `Computing features of ${items.length} ${what}`, { progress: 0 });
-        const table = await buildFeatureTable(graph, split.boundaryShapes, items, {
+        const table = await buildFeatureTable(engine, split.boundaryShapes, items, {
           // Each split keeps its own folder, so one never overwrites the other's rows.
           identity: { ...identity, split: name },
           ...(job.cacheDir ? { cacheDir: job.cacheDir } : {}),
@@ -238,6 +240,7 @@ export async function prepareTraining(job: TrainJob, hooks: PrepareHooks): Promi
         );
       }
       await threads.terminate();
+      await engine.dispose();
       graph.dispose();
       const [trainTable, valTable] = tables as [FeatureTable, FeatureTable];
       if (trainTable.items.length === 0 || valTable.items.length === 0) {

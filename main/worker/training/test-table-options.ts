@@ -2,6 +2,8 @@
 import { noAugmentation } from '../../../shared/domain';
 import { CancelSignal } from './cancel-signal';
 import type { FeatureTableOptions } from './feature-cache';
+import { TfjsFeatureEngine, type FeatureEngine } from './feature-engine';
+import type { InferenceGraph } from './inference-graph';
 
 export function testTableOptions(extra: Partial<FeatureTableOptions> = {}): FeatureTableOptions {
   return {
@@ -19,4 +21,9 @@ export function testTableOptions(extra: Partial<FeatureTableOptions> = {}): Feat
     onProgress: () => {},
     ...extra,
   };
+}
+
+/** Test helper: the TF.js feature engine for `graph` at the size and pooling of `options`. */
+export function tableEngine(graph: InferenceGraph, options: FeatureTableOptions): FeatureEngine {
+  return new TfjsFeatureEngine(graph, { size: options.size, pool: options.pool });
 }
