@@ -21,6 +21,8 @@ export const ProblemKind = z.enum([
   'symlink-loop',
   'class-imbalance',
   'few-images',
+  /** A class with validation images but none to train on: it cannot be learned. */
+  'no-training-images',
   'too-few-classes',
   /** Images lying outside any class folder (they have no label). */
   'outside-class',
@@ -73,7 +75,7 @@ export const DatasetSummary = z.object({
   problems: z.array(DatasetProblem),
   /** Files the user excluded (absolute paths), so the UI can offer to include them again. */
   excluded: z.array(z.string()).optional(),
-  /** True when at least two classes have usable images. */
+  /** True when at least two classes have usable images and every such class has training images. */
   trainable: z.boolean(),
   fingerprint: z.string(),
   /**

@@ -33,6 +33,12 @@ export function imbalance(
   return { ratio: size(largest) / size(smallest), largest, smallest };
 }
 
+/** Problems of classProblems that make a dataset untrainable. */
+export const BLOCKING_KINDS = new Set<DatasetProblem['kind']>([
+  'too-few-classes',
+  'no-training-images',
+]);
+
 export function classProblems(counts: ClassCount[]): DatasetProblem[] {
   const problems: DatasetProblem[] = [];
   const present = counts.filter((count) => count.train + count.val > 0);
@@ -48,6 +54,16 @@ export function classProblems(counts: ClassCount[]): DatasetProblem[] {
     });
   }
   for (const count of present) {
+    if (count.train === 0) {
+      problems.push({
+        kind: 'no-training-images',
+        path: '',
+        className: count.name,
+        message: `“${count.name}” has ${count.val} validation image${count.val === 1 ? '' : 's'} but no training images, so it cannot be learned.`,
+        action: `Add training images of “${count.name}” (its folder under train/), or remove its validation folder.`,
+      });
+      continue;
+    }
     const total = count.train + count.val;
     if (total < MIN_IMAGES_PER_CLASS) {
       problems.push({

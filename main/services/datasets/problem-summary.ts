@@ -54,7 +54,8 @@ export function summarizeProblems(summary: DatasetSummary): string {
     );
   }
   for (const c of withImages) {
-    if (counts.has('few-images') && c.count < 10) parts.push(`${c.name} has only ${c.count}`);
+    if (c.trainCount === 0) parts.push(`${c.name} has no training images`);
+    else if (counts.has('few-images') && c.count < 10) parts.push(`${c.name} has only ${c.count}`);
   }
   return parts.length > 0 ? parts.join(', ') : 'No problems found';
 }

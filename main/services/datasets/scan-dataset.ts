@@ -2,7 +2,7 @@ import { median, type DatasetProblem, type DatasetSummary } from '../../../share
 import { sharedCheckCache } from './check-cache';
 import { checkFiles } from './check-files';
 import { DEFAULT_LIMITS } from './check-image';
-import { classProblems } from './class-balance';
+import { BLOCKING_KINDS, classProblems } from './class-balance';
 import { datasetId, normaliseRoots } from './dataset-id';
 import type { BrowseEntry, DatasetFile, ScanOptions, ScannedDataset } from './dataset-types';
 import { findDuplicates } from './find-duplicates';
@@ -122,7 +122,7 @@ export async function scanDataset(
       ...(testFiles.length > 0 ? { test: testFiles.length } : {}),
     },
     problems,
-    trainable: classes.filter((c) => c.count > 0).length >= 2,
+    trainable: !problems.some((problem) => BLOCKING_KINDS.has(problem.kind)),
     fingerprint: fingerprint(
       candidates.map((file) => ({ listed: file, split: sides.get(file) ?? 'train' })),
       excluded,

@@ -1,6 +1,9 @@
 /**
  * Lists every image below one class folder (nested folders belong to the class), following
- * symbolic links but never around in circles.
+ * symbolic links but never around in circles: a link to a folder that contains the one it sits
+ * in (the class folder, the split folder, the dataset root or anything above it) is reported
+ * at the link and not followed, so one link cannot pull the whole dataset into one class.
+ * Special files (pipes, sockets, devices) are never opened.
  */
 import { promises as fs, type Dirent, type Stats } from 'node:fs';
 import path from 'node:path';
@@ -43,13 +46,15 @@ const MAX_DEPTH = 40;
 /** Walks a class folder; returns how many images it found. */
 export async function walkClassFolder(dir: string, context: WalkContext): Promise<number> {
   let realDir: string;
+  let realRoot: string;
   try {
     realDir = await fs.realpath(dir);
+    realRoot = await fs.realpath(context.root);
   } catch (error) {
     context.problems.push(problemFromFsError(error, dir, 'folder', context.className));
     return 0;
   }
-  return walk(dir, context, new Set([realDir]), 0);
+  return walk(dir, context, new Set([realRoot, realDir]), 0);
 }
 
 async function walk(
@@ -96,15 +101,38 @@ async function resolveEntry(dir: string, entry: Dirent, className: string): Prom
   if (entry.isDirectory()) return { type: 'dir', full };
   const kind = classifyName(entry.name);
   if (!entry.isSymbolicLink() && (!entry.isFile() || kind.kind !== 'image')) {
-    return entry.isFile() ? { type: 'file', full, name: entry.name } : { type: 'skip' };
+    if (entry.isFile()) return { type: 'file', full, name: entry.name };
+    return kind.kind === 'image' ? specialFile(full, className) : { type: 'skip' };
   }
   try {
+    // stat, unlike open, never blocks on a pipe.
     const stats = await fs.stat(full);
     if (stats.isDirectory()) return { type: 'dir', full };
-    return stats.isFile() ? { type: 'file', full, name: entry.name, stats } : { type: 'skip' };
+    if (stats.isFile()) return { type: 'file', full, name: entry.name, stats };
+    return kind.kind === 'image' ? specialFile(full, className) : { type: 'skip' };
   } catch (error) {
     return { type: 'problem', problem: problemFromFsError(error, full, 'file', className) };
   }
+}
+
+/** A pipe, socket or device named like an image: reported, never opened (a pipe would hang). */
+function specialFile(full: string, className: string): ResolvedEntry {
+  return {
+    type: 'problem',
+    problem: {
+      kind: 'unsupported',
+      path: full,
+      className,
+      message: 'This is not a regular file (a pipe, socket or device); the scan did not open it.',
+      action: 'Remove it from the dataset folder, or replace it with the image file.',
+      excluded: true,
+    },
+  };
+}
+
+/** True when `folder` is `real` or lies inside it. */
+function isWithin(folder: string, real: string): boolean {
+  return folder === real || folder.startsWith(real.endsWith(path.sep) ? real : real + path.sep);
 }
 
 async function enterFolder(
@@ -120,7 +148,7 @@ async function enterFolder(
     context.problems.push(problemFromFsError(error, full, 'folder', context.className));
     return 0;
   }
-  if (ancestors.has(real) || depth >= MAX_DEPTH) {
+  if ([...ancestors].some((folder) => isWithin(folder, real)) || depth >= MAX_DEPTH) {
     context.problems.push({
       kind: 'symlink-loop',
       path: full,

@@ -6,6 +6,7 @@
 import { chooseImageSize, type FreezePlan, type TrainConfig } from '../../../shared/domain';
 import type { TrainJob } from '../../../shared/worker-protocol';
 import type { ScannedDataset } from '../datasets/dataset-types';
+import { BLOCKING_KINDS } from '../datasets/class-balance';
 import { scanDataset } from '../datasets/scan-dataset';
 import type { ResolvedModel } from '../models/model-types';
 import { resolveModel } from '../models/model-store';
@@ -47,10 +48,13 @@ export async function resolveTraining(
     exclusions: await deps.exclusionsOf(config.datasetRoots),
   });
   if (!scanned.summary.trainable) {
+    const blocking = scanned.summary.problems.find((p) => BLOCKING_KINDS.has(p.kind));
     throw new ServiceError(
       'invalid-request',
-      'This dataset cannot be trained: it needs at least two classes with usable images. ' +
-        'Add a folder with one sub-folder per class.',
+      blocking
+        ? `This dataset cannot be trained: ${blocking.message} ${blocking.action}`
+        : 'This dataset cannot be trained: it needs at least two classes with usable images. ' +
+            'Add a folder with one sub-folder per class.',
     );
   }
   const labels = scanned.summary.classes.filter((c) => c.count > 0).map((c) => c.name);

@@ -8,6 +8,7 @@ const NOT_A_FILE = new Set<DatasetProblem['kind']>([
   'empty-folder',
   'class-imbalance',
   'few-images',
+  'no-training-images',
   'too-few-classes',
 ]);
 
