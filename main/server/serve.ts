@@ -12,6 +12,9 @@ import { openInBrowser } from './open-browser';
 import { parseServeOptions, serveUsage } from './serve-options';
 import { startWebShell } from './web-shell';
 
+/** How long stopping the training workers may take before the server exits anyway. */
+const STOP_LIMIT_MS = 5000;
+
 function readVersion(): string {
   try {
     const pkg = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'));
@@ -50,11 +53,24 @@ async function main(): Promise<void> {
       'Press Ctrl+C to stop.\n',
   );
   if (options.open) openInBrowser(shell.url);
+  let stopping = false;
   const stop = (): void => {
-    void shell.close().then(() => process.exit(0));
+    // A second Ctrl+C while trainings are stopping ends the server at once.
+    if (stopping) process.exit(130);
+    stopping = true;
+    process.stdout.write('Stopping: trainings in progress end as cancelled…\n');
+    // Like the Electron app on quit: workers end (their runs recorded as cancelled) before
+    // the server goes, so no worker keeps writing into a run the studio calls finished.
+    const bounded = new Promise<void>((resolve) => setTimeout(resolve, STOP_LIMIT_MS).unref());
+    void Promise.race([services.supervisor.stopAll(), bounded])
+      .catch((error: unknown) =>
+        process.stderr.write(`Stopping the trainings failed: ${String(error)}\n`),
+      )
+      .then(() => shell.close())
+      .finally(() => process.exit(0));
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 main().catch((error: unknown) => {

@@ -282,12 +282,13 @@ export class TrainingSupervisor {
 
   private async onWorkerExit(run: ActiveRun, exit: WorkerExit): Promise<void> {
     if (run.reportedEnd) return;
-    const status: RunStatus = run.cancelRequested ? 'cancelled' : 'failed';
+    // The studio quitting (stopAll) is the user's decision, so the run ends as cancelled.
+    const status: RunStatus = run.cancelRequested || run.stopping ? 'cancelled' : 'failed';
     let reason: string;
     if (run.cancelRequested) reason = 'Cancelled.';
     else if (run.stopping) {
       reason =
-        'The studio quit while this run was training. The epochs finished before that are kept.';
+        'Cancelled: the studio quit while this run was training. The epochs finished before that are kept.';
     } else {
       reason =
         `The training worker stopped unexpectedly (${exit.reason ?? `exit code ${exit.code}`})` +
