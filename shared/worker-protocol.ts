@@ -76,6 +76,11 @@ export const PredictJob = z.object({
   ),
   topK: z.number().int().min(1).max(20),
   backend: BackendChoice,
+  /**
+   * Stream: answer in 'prediction-batch' messages of this many images as they are done, then an
+   * empty 'predictions' (so thousands of images never sit in one message or in memory).
+   */
+  streamBatch: z.number().int().min(1).max(256).optional(),
 });
 export type PredictJob = z.infer<typeof PredictJob>;
 
@@ -170,6 +175,12 @@ export const WorkerMessage = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('evaluation'), evaluation: EvaluationFile }),
   z.object({ type: z.literal('predictions'), predictions: z.array(Prediction) }),
+  /** Part of a streamed 'predict' answer: the predictions of inputs[offset...]. */
+  z.object({
+    type: z.literal('prediction-batch'),
+    offset: z.number().int().nonnegative(),
+    predictions: z.array(Prediction),
+  }),
   z.object({ type: z.literal('exported'), result: ExportResult }),
   z.object({
     type: z.literal('error'),

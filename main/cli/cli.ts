@@ -8,6 +8,7 @@ import { runExportCommand } from './commands/export';
 import { runLayersCommand } from './commands/layers';
 import { runLrFindCommand } from './commands/lr-find';
 import { runModelsCommand } from './commands/models';
+import { runPredictCommand } from './commands/predict';
 import { runScanCommand } from './commands/scan';
 import { runTrainCommand } from './commands/train';
 import { trainFlagsUsage } from './commands/train-options';
@@ -31,6 +32,10 @@ ${trainFlagsUsage}
                                                    rate and a suggestion (same options as train)
   transfer-studio eval <runDir> <dir>... [--top N] [--save] [--json]
                                                    evaluate a trained run on other labelled folders
+  transfer-studio predict <model> <file|dir>... [--top K] [--json|--csv]
+      classifies images (folders searched recursively) with a run folder or an export folder
+      the studio wrote (TF.js, ONNX); prints each image's top K classes as it goes (JSON Lines
+      with --json); exit code 1 when an image could not be read
   transfer-studio export <runDir> --format tfjs|onnx --out <dir> [--zip] [--force] [--json]
       writes the model, README and export-manifest.json, then proves the files on the run's
       validation split in their real runtime; exit code 1 when the proof fails
@@ -51,6 +56,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   'lr-find': runLrFindCommand,
   export: runExportCommand,
   eval: runEvalCommand,
+  predict: runPredictCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -28,6 +28,10 @@ import {
   type CompleteEvaluation,
 } from './evaluation-files';
 import { runWorkerTask } from '../training/worker-task';
+import { listPredictImages, resolvePredictModel } from './predict-files';
+
+/** Images per streamed answer of `predictFiles`. */
+const PREDICT_STREAM_BATCH = 32;
 
 export interface EvaluationServiceOptions {
   runs: RunStore;
@@ -224,5 +228,44 @@ export class EvaluationService {
         ? { ...prediction, thumbnailId: this.options.issueThumbnail(input.path) }
         : prediction;
     });
+  }
+
+  /**
+   * Classifies image files and folders with a run's model or an export the studio wrote, in
+   * one worker; predictions arrive in input order through `onBatch` as they are done.
+   */
+  async predictFiles(
+    model: string,
+    targets: string[],
+    options: {
+      topK: number;
+      onBatch(predictions: Prediction[]): void;
+      signal?: AbortSignal;
+    },
+  ): Promise<{ images: number }> {
+    const modelDir = await resolvePredictModel(model);
+    const files = await listPredictImages(targets);
+    await runWorkerTask(
+      {
+        type: 'predict',
+        job: {
+          modelDir,
+          inputs: files.map((file) => ({ name: file, path: file })),
+          topK: options.topK,
+          backend: 'auto',
+          streamBatch: PREDICT_STREAM_BATCH,
+        },
+      },
+      (message) => {
+        if (message.type === 'prediction-batch') options.onBatch(message.predictions);
+        return message.type === 'predictions' ? true : undefined;
+      },
+      {
+        launchWorker: this.options.launchWorker,
+        ...(this.options.env ? { env: this.options.env } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      },
+    );
+    return { images: files.length };
   }
 }

@@ -1,10 +1,12 @@
 /**
  * The worker's 'evaluate' and 'predict' commands: pick the backend, load the run's trained
- * model, run it, and answer with one message ('evaluation', 'predictions' or 'error').
+ * model, run it, and answer with one message ('evaluation', 'predictions' or 'error'); a
+ * streamed prediction sends 'prediction-batch' messages before its (empty) 'predictions'.
  */
-import type { WorkerCommand, WorkerMessage } from '../../../shared/worker-protocol';
+import type { PredictJob, WorkerCommand, WorkerMessage } from '../../../shared/worker-protocol';
 import { resolveBackendChoice, selectBackend } from '../backends/backend-chain';
 import { CancelledError, type CancelSignal } from '../training/cancel-signal';
+import { openClassifier } from './classifier';
 import { evaluateModel } from './evaluate-job';
 import { predictImages } from './predict-job';
 import { loadTrainedModel, type TrainedModel } from './trained-model';
@@ -17,6 +19,20 @@ export interface ModelCommandHooks {
 
 type ModelCommand = Extract<WorkerCommand, { type: 'evaluate' | 'predict' }>;
 
+async function predict(job: PredictJob, hooks: ModelCommandHooks): Promise<WorkerMessage> {
+  const classifier = await openClassifier(job.modelDir);
+  try {
+    const predictions = await predictImages(classifier, job, {
+      onBatch: (offset, batch) =>
+        hooks.emit({ type: 'prediction-batch', offset, predictions: batch }),
+      ...(hooks.cancel ? { cancel: hooks.cancel } : {}),
+    });
+    return { type: 'predictions', predictions };
+  } finally {
+    await classifier.release();
+  }
+}
+
 /** Runs the command; never throws (a failure becomes an 'error' message). */
 export async function runModelCommand(
   command: ModelCommand,
@@ -28,10 +44,8 @@ export async function runModelCommand(
     if (warning) hooks.emit({ type: 'phase', phase: 'backend', message: warning });
     const report = await selectBackend(choice);
     hooks.emit({ type: 'backend', report });
+    if (command.type === 'predict') return await predict(command.job, hooks);
     trained = await loadTrainedModel(command.job.modelDir);
-    if (command.type === 'predict') {
-      return { type: 'predictions', predictions: await predictImages(trained, command.job) };
-    }
     const total = command.job.items.length;
     hooks.emit({
       type: 'phase',
