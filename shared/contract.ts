@@ -7,7 +7,9 @@
 import { z } from 'zod';
 import { eventSchemas } from './contract-events';
 import {
+  AbsolutePath,
   EpochMetrics,
+  MAX_DATASET_ROOTS,
   RunSummary,
   BackendReport,
   DatasetSummary,
@@ -55,13 +57,13 @@ export const requestSchemas = {
     response: BackendReport,
   },
   'datasets:scan': {
-    request: z.object({ paths: z.array(z.string().min(1)).min(1).max(64) }).strict(),
+    request: z.object({ paths: z.array(z.string().min(1)).min(1).max(MAX_DATASET_ROOTS) }).strict(),
     response: DatasetSummary,
   },
   'datasets:set-excluded': {
     request: z
       .object({
-        roots: z.array(z.string().min(1)).min(1).max(64),
+        roots: z.array(z.string().min(1)).min(1).max(MAX_DATASET_ROOTS),
         path: z.string().min(1),
         excluded: z.boolean(),
       })
@@ -81,7 +83,7 @@ export const requestSchemas = {
   'datasets:images': {
     request: z
       .object({
-        roots: z.array(z.string().min(1)).min(1).max(64),
+        roots: z.array(z.string().min(1)).min(1).max(MAX_DATASET_ROOTS),
         className: z.string().min(1),
         offset: z.number().int().nonnegative(),
         limit: z.number().int().min(1).max(500),
@@ -121,7 +123,7 @@ export const requestSchemas = {
         batchSize: z.number().int().min(1).max(1024).optional(),
         backend: BackendChoice.optional(),
         /** Dataset folders to take a few images from, to time decoding too. */
-        datasetRoots: z.array(z.string().min(1)).max(64).optional(),
+        datasetRoots: z.array(z.string().min(1)).max(MAX_DATASET_ROOTS).optional(),
         /** Measure again instead of answering with the remembered measurement. */
         fresh: z.boolean().optional(),
       })
@@ -242,7 +244,10 @@ export const requestSchemas = {
   /** Evaluates a run's model on other labelled folders (in a worker) and saves the result. */
   'evaluation:folder': {
     request: z
-      .object({ runId: z.string().min(1), paths: z.array(z.string().min(1)).min(1).max(64) })
+      .object({
+        runId: z.string().min(1),
+        paths: z.array(z.string().min(1)).min(1).max(MAX_DATASET_ROOTS),
+      })
       .strict(),
     response: z.object({
       report: EvaluationReport,
@@ -289,7 +294,7 @@ export const requestSchemas = {
    * folder of other files, a path through a file); `message` says which and what to do.
    */
   'exports:check-target': {
-    request: z.object({ outDir: z.string().min(1), zip: z.boolean().default(false) }).strict(),
+    request: z.object({ outDir: AbsolutePath, zip: z.boolean().default(false) }).strict(),
     response: z.object({
       status: z.enum(['free', 'export', 'blocked']),
       outDir: z.string(),
@@ -301,7 +306,7 @@ export const requestSchemas = {
       .object({
         runId: z.string().min(1),
         format: ExportFormat,
-        outDir: z.string().min(1),
+        outDir: AbsolutePath,
         /** Replace an existing export at outDir (never a folder holding other files). */
         overwrite: z.boolean().default(false),
         /** Also write `<outDir>.zip` with the export's files (only when the proof passes). */

@@ -4,8 +4,10 @@
  * process boundary agree. Pure TypeScript: no Node, DOM or Electron imports here.
  */
 import { z } from 'zod';
+import { MAX_DATASET_ROOTS } from './absolute-path';
 import { ImageSizeChoice } from './image-size';
 
+export * from './absolute-path';
 export * from './dataset-types';
 export * from './export-types';
 export * from './image-size';
@@ -181,7 +183,8 @@ export const noAugmentation: Augmentation = {
 };
 
 export const TrainConfig = z.object({
-  datasetRoots: z.array(z.string().min(1)).min(1),
+  /** Capped like a scan's folders, so a request cannot make the studio walk thousands. */
+  datasetRoots: z.array(z.string().min(1)).min(1).max(MAX_DATASET_ROOTS),
   model: ModelRef,
   /** Layer at which the base is cut; defaults to the model's recommended feature layer. */
   featureLayer: z.string().optional(),

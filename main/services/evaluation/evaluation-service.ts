@@ -12,6 +12,7 @@ import type {
   Prediction,
   PreviewInput,
 } from '../../../shared/evaluation';
+import type { DatasetProblem } from '../../../shared/domain';
 import type { PredictJob, WorkerMessage } from '../../../shared/worker-protocol';
 import { datasetId } from '../datasets/dataset-id';
 import { scanDataset } from '../datasets/scan-dataset';
@@ -68,6 +69,32 @@ async function readMetadata(runDir: string): Promise<ModelMetadata> {
       `${runDir} has no trained model (model/metadata.json): only a completed run can be evaluated or tried.`,
     );
   }
+}
+
+/**
+ * Why a folder gave nothing to evaluate, naming the files that could not be read (at most a
+ * few) or saying that it holds no images of the run's classes.
+ */
+function noImagesError(
+  roots: string[],
+  problems: DatasetProblem[],
+  labels: string[],
+): ServiceError {
+  const unread = problems.filter((problem) => problem.path && problem.kind !== 'empty-folder');
+  if (unread.length > 0) {
+    const named = unread.slice(0, 3).map((problem) => `${problem.path}: ${problem.message}`);
+    const more = unread.length > 3 ? ` (and ${unread.length - 3} more)` : '';
+    return new ServiceError(
+      'not-found',
+      `No image in ${roots.join(', ')} could be read. ${named.join(' ')}${more} ` +
+        'Fix or remove these files, or choose another folder.',
+    );
+  }
+  return new ServiceError(
+    'invalid-request',
+    `${roots.join(', ')} holds no images of this run's classes (${labels.join(', ')}). Point at ` +
+      'a folder with one sub-folder of images per class, named like the classes the model knows.',
+  );
 }
 
 export class EvaluationService {
@@ -147,11 +174,8 @@ export class EvaluationService {
       exclusions: await this.options.exclusionsOf(resolved),
       ...(options.signal ? { signal: options.signal } : {}),
     });
-    const missing = scanned.summary.problems.filter(
-      (problem) => problem.kind === 'vanished' || problem.kind === 'unreadable',
-    );
-    if (missing.length > 0 && scanned.files.length === 0) {
-      throw new ServiceError('not-found', missing.map((problem) => problem.message).join(' '));
+    if (scanned.files.length + scanned.testFiles.length === 0) {
+      throw noImagesError(resolved, scanned.summary.problems, metadata.labels);
     }
     const labelIndex = new Map(metadata.labels.map((name, index) => [name, index]));
     const files = [...scanned.files, ...scanned.testFiles];
