@@ -269,12 +269,43 @@ export const BackendAttempt = z.object({
 });
 export type BackendAttempt = z.infer<typeof BackendAttempt>;
 
+/** Engines that compute the frozen part's features, best first (docs/training-engine.md). */
+export const FeatureEngineName = z.enum([
+  'onnxruntime-cuda',
+  'onnxruntime-coreml',
+  'onnxruntime-dml',
+  'onnxruntime-cpu',
+  'tfjs',
+]);
+export type FeatureEngineName = z.infer<typeof FeatureEngineName>;
+
+export const FeatureEngineAttempt = z.object({
+  name: FeatureEngineName,
+  ok: z.boolean(),
+  /** What it runs on, or why it was not used. */
+  detail: z.string(),
+  /** What the user can do to make it load. */
+  fix: z.string().optional(),
+});
+export type FeatureEngineAttempt = z.infer<typeof FeatureEngineAttempt>;
+
+/** Which engine computes features (the frozen part) and why the others were not chosen. */
+export const FeatureEngineReport = z.object({
+  chosen: FeatureEngineName,
+  /** e.g. "onnxruntime 1.30 (CPU, 2 threads)" or "TensorFlow.js (wasm)". */
+  description: z.string(),
+  attempts: z.array(FeatureEngineAttempt),
+});
+export type FeatureEngineReport = z.infer<typeof FeatureEngineReport>;
+
 export const BackendReport = z.object({
   chosen: BackendName,
   /** e.g. "wasm (SIMD, 2 threads)" or "tensorflow (native, TF 2.21 from pip)". */
   description: z.string(),
   attempts: z.array(BackendAttempt),
   tfjsVersion: z.string(),
+  /** The feature engine (the doctor reports it; a training run says it in its log). */
+  featureEngine: FeatureEngineReport.optional(),
 });
 export type BackendReport = z.infer<typeof BackendReport>;
 

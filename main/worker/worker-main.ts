@@ -4,8 +4,10 @@
  * WorkerMessages, and exits when the job is done or its host goes away.
  */
 import { describeIssues } from '../../shared/contract';
+import type { BackendChoice, BackendReport } from '../../shared/domain';
 import { WorkerCommand, type WorkerMessage } from '../../shared/worker-protocol';
 import { selectBackend } from './backends/backend-chain';
+import { probeFeatureEngines } from './training/engine-choice';
 import { calibrateSpeed } from './calibration/calibrate-speed';
 import { runModelCommand } from './evaluation/model-commands';
 import { runExportCommand } from './exporters/export-command';
@@ -16,6 +18,18 @@ import { createWorkerTransport, type WorkerTransport } from './transport';
 
 /** Messages also posted on the stream port (the live view), when the host gave one. */
 const STREAMED = new Set<WorkerMessage['type']>(['batch', 'epoch', 'phase', 'backend', 'done']);
+
+/** The backend the chain chose, and which engine would compute features (never fails on it). */
+async function doctorReport(backend: BackendChoice): Promise<BackendReport> {
+  const report = await selectBackend(backend);
+  try {
+    const tfjsUsesGpu = report.chosen === 'tensorflow-gpu';
+    return { ...report, featureEngine: await probeFeatureEngines({ tfjsUsesGpu }) };
+  } catch {
+    // The backend itself loaded; the report stays useful without the feature engine.
+    return report;
+  }
+}
 
 function main(transport: WorkerTransport): void {
   const cancel = new RunControl();
@@ -61,7 +75,7 @@ function main(transport: WorkerTransport): void {
     }
     busy = true;
     if (command.type === 'doctor') {
-      selectBackend(command.backend).then(
+      doctorReport(command.backend).then(
         (report) => finish({ type: 'backend', report }, 0),
         (error: unknown) =>
           finish(

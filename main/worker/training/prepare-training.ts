@@ -11,11 +11,8 @@ import { FEATURE_CACHE_MAX_FLOATS as MAX_CACHED_FLOATS } from '../../../shared/t
 import type { TrainJob } from '../../../shared/worker-protocol';
 import { augmentationEnabled, describeAugmentation } from '../images/augment';
 import type { ImageItem } from '../images/image-batches';
-import { CachedSource, LiveSource, type BatchSource } from './batch-source';
-import { buildFeatureTable, type FeatureTable } from './feature-cache';
-import { TfjsFeatureEngine } from './feature-engine';
-import { featureThreads } from './extraction-pool';
-import { hashFrozenPart } from './frozen-part-hash';
+import { LiveSource, type BatchSource } from './batch-source';
+import { cachedFeatures, megabytes } from './cached-features';
 import { InferenceGraph } from './inference-graph';
 import { applyFreezePlan, createHead, fullModel, headLayers, type Head } from './model-parts';
 import type { RunControl } from './run-control';
@@ -44,6 +41,8 @@ export interface PrepareHooks {
   recorder: RunRecorder;
   control: RunControl;
   env?: NodeJS.ProcessEnv;
+  /** TF.js trains on a GPU (then it also computes features unless onnxruntime has a GPU). */
+  tfjsUsesGpu?: boolean;
 }
 
 /** Memory the caches may use: TRANSFER_STUDIO_CACHE_MB, else 1 GiB or a quarter of free memory. */
@@ -52,8 +51,6 @@ export function cacheBudgetBytes(env: NodeJS.ProcessEnv = process.env): number {
   if (Number.isFinite(fromEnv) && fromEnv >= 0) return fromEnv * 1024 * 1024;
   return Math.min(DEFAULT_CACHE_MB * 1024 * 1024, os.freemem() / 4);
 }
-
-const megabytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 async function loadForJob(job: TrainJob): Promise<LoadedBase> {
   if (!job.continueFrom) {
@@ -181,88 +178,13 @@ export async function prepareTraining(job: TrainJob, hooks: PrepareHooks): Promi
           `Decoded images are kept in memory up to ${megabytes(budget)}.`,
       );
     } else {
-      // The frozen part itself (graph, boundary, weight values), not the folder it came from:
-      // extending a finished run loads its saved model, whose frozen layers are the base's, and
-      // finds the features the run computed.
-      const identity = { frozenPart: await hashFrozenPart(split.frozen) };
-      const views = augment ? config.augmentation.viewsPerImage : 1;
-      const tables: FeatureTable[] = [];
-      disposables.push(async () => {
-        await Promise.all(tables.map((table) => table.dispose()));
+      source = await cachedFeatures(job, split, graph, {
+        ...hooks,
+        pool: !split.trainable && Boolean(head.pool),
+        budget,
+        onSkip,
+        disposables,
       });
-      const pool = !split.trainable && Boolean(head.pool);
-      const engine = new TfjsFeatureEngine(graph, { size: job.inputSize, pool });
-      // On wasm and cpu, batches spread over worker threads (each its own copy of the graph).
-      const threads = featureThreads(split.frozen, {
-        ...(hooks.env ? { env: hooks.env } : {}),
-        onNotice: (message) => recorder.phase('feature-threads', message),
-      });
-      disposables.push(() => threads.terminate());
-      for (const [name, items, splitViews] of [
-        ['train', job.train, views],
-        ['val', job.val, 1],
-      ] as const) {
-        const phase = `features-${name}`;
-        const what = `${name === 'train' ? 'training' : 'validation'} images`;
-        recorder.phase(phase, `Computing features of ${items.length} ${what}`, { progress: 0 });
-        const table = await buildFeatureTable(engine, split.boundaryShapes, items, {
-          // Each split keeps its own folder, so one never overwrites the other's rows.
-          identity: { ...identity, split: name },
-          ...(job.cacheDir ? { cacheDir: job.cacheDir } : {}),
-          memoryBudgetBytes: budget,
-          size: job.inputSize,
-          preprocessing: job.preprocessing,
-          batchSize: 32,
-          views: splitViews,
-          augmentation: config.augmentation,
-          seed: config.seed,
-          pool,
-          cancel: control,
-          threads: threads.get,
-          onSkip,
-          onProgress: (done, total) =>
-            recorder.phase(phase, `Computed features of ${done} of ${total} ${what}`, {
-              progress: done / Math.max(1, total),
-            }),
-        });
-        tables.push(table);
-        const { stats } = table;
-        const imagesPerSecond = (stats.computedImages * splitViews) / Math.max(stats.seconds, 1e-3);
-        recorder.phase(
-          `${phase}-done`,
-          `Features of ${table.items.length} ${what} in ${stats.seconds.toFixed(1)} s` +
-            (stats.computedImages
-              ? ` (${stats.computedImages} computed at ${imagesPerSecond.toFixed(1)} images/s` +
-                `${stats.threads > 1 ? ` on ${stats.threads} threads` : ''}` +
-                `${stats.reusedImages ? `, ${stats.reusedImages} from the cache` : ''})`
-              : ' (all from the cache)'),
-          { progress: 1, imagesPerSecond },
-        );
-      }
-      await threads.terminate();
-      await engine.dispose();
-      graph.dispose();
-      const [trainTable, valTable] = tables as [FeatureTable, FeatureTable];
-      if (trainTable.items.length === 0 || valTable.items.length === 0) {
-        throw new Error(
-          `No ${trainTable.items.length === 0 ? 'training' : 'validation'} image could be decoded; check the dataset.`,
-        );
-      }
-      source = new CachedSource(trainTable, valTable);
-      const what = split.trainable
-        ? `the output of the frozen layers (below the first trainable one)`
-        : 'the base’s features';
-      recorder.phase(
-        'cache',
-        `Feature cache: ${what} computed once per image` +
-          (views > 1
-            ? ` and per augmented view (${views} views of each training image: the image and ` +
-              `${views - 1} augmented with ${describeAugmentation(config.augmentation)}; each epoch picks one)`
-            : '') +
-          `, ${megabytes(trainTable.stats.bytes + valTable.stats.bytes)} ` +
-          `${trainTable.stats.location === 'memory' ? 'in memory' : 'on disk (over the memory budget)'}; ` +
-          `each epoch trains only ${split.trainable ? 'the unfrozen layers and the head' : 'the head'}.`,
-      );
     }
     disposables.push(() => source.dispose());
     return {

@@ -93,6 +93,7 @@ export async function runTrainJob(job: TrainJob, hooks: JobHooks): Promise<RunSu
     prepared = await prepareTraining(job, {
       recorder,
       control,
+      tfjsUsesGpu: report.chosen === 'tensorflow-gpu',
       ...(hooks.env ? { env: hooks.env } : {}),
     });
     const phases = planPhases(job, prepared.net.hasBaseWeights);

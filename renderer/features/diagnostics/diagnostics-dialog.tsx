@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { Alert } from '../../components/alert';
 import { useStudio } from '../../store/store-context';
 import { BackendList } from './backend-list';
+import { FeatureEngineList } from './feature-engine-list';
 import './diagnostics.css';
 
 /**
@@ -95,6 +96,7 @@ export function DiagnosticsDialog(props: { open: boolean; onClose(): void }) {
             </div>
           ) : null}
           {s.report ? <BackendList report={s.report} /> : null}
+          {s.report?.featureEngine ? <FeatureEngineList report={s.report.featureEngine} /> : null}
           {!s.report && !s.error ? <p className="muted">Asking the training worker…</p> : null}
           {s.error ? (
             <Alert title="The training worker could not be asked">

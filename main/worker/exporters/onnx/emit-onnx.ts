@@ -238,6 +238,11 @@ export class OnnxEmitter {
     }
   }
 
+  /** The name of an emitted value in TF.js (channels-last) layout, after emit(). */
+  outputName(value: ValueId): string {
+    return this.as(value, 'tf');
+  }
+
   /** Emits every node; the graph input is named `inputName` and held channels-last. */
   emit(inputName: string): EmittedGraph {
     this.used.add(inputName);

@@ -89,6 +89,18 @@ export function flattenLayersModel(model: tf.LayersModel): IrGraph {
         'only image classifiers with one input and one output can be exported',
     );
   }
+  return flattenImageModel(model);
+}
+
+/**
+ * Builds the flat graph of a model with one image input and any number of outputs (the frozen
+ * part of a network, whose outputs are its boundary tensors): the first output is `output`,
+ * the others `extraOutputs`.
+ */
+export function flattenImageModel(model: tf.LayersModel): IrGraph {
+  if (model.inputs.length !== 1) {
+    throw new UnsupportedModelError(`the model has ${model.inputs.length} inputs; one is needed`);
+  }
   const input = model.inputs[0]!;
   const shape = input.shape;
   if (
@@ -108,6 +120,12 @@ export function flattenLayersModel(model: tf.LayersModel): IrGraph {
   const build = new GraphBuilder();
   const inputValue = build.newValue(shape.slice());
   const scope: Scope = new Map([[input.id, inputValue]]);
-  const output = walk(model.outputs[0]!, scope, build);
-  return { values: build.values, nodes: build.nodes, input: inputValue, output };
+  const [output, ...extraOutputs] = model.outputs.map((tensor) => walk(tensor, scope, build));
+  return {
+    values: build.values,
+    nodes: build.nodes,
+    input: inputValue,
+    output: output!,
+    ...(extraOutputs.length ? { extraOutputs } : {}),
+  };
 }

@@ -76,6 +76,8 @@ export interface IrGraph {
   nodes: IrNode[];
   input: ValueId;
   output: ValueId;
+  /** Values read out besides `output` (a frozen part with several boundary tensors). */
+  extraOutputs?: ValueId[];
 }
 
 /** How many nodes read each value (the graph output counts as one reader). */
@@ -84,6 +86,8 @@ export function countConsumers(graph: IrGraph): Map<ValueId, number> {
   for (const node of graph.nodes) {
     for (const input of node.inputs) counts.set(input, (counts.get(input) ?? 0) + 1);
   }
-  counts.set(graph.output, (counts.get(graph.output) ?? 0) + 1);
+  for (const output of [graph.output, ...(graph.extraOutputs ?? [])]) {
+    counts.set(output, (counts.get(output) ?? 0) + 1);
+  }
   return counts;
 }
