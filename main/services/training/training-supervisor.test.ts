@@ -132,6 +132,10 @@ describe('TrainingSupervisor with the real worker', () => {
     const auto = await harness.supervisor.diagnoseBackends('auto');
     expect(auto.attempts.at(-1)?.ok).toBe(true);
     expect(auto.attempts.filter((a) => !a.ok).every((a) => a.fix)).toBe(true);
+    // Which engine computes features, and why an accelerator does not (none on this machine).
+    expect(auto.featureEngine).toMatchObject({ chosen: 'onnxruntime-cpu' });
+    const notUsed = auto.featureEngine!.attempts.filter((a) => !a.ok);
+    expect(notUsed.every((a) => a.fix && a.name.startsWith('onnxruntime-'))).toBe(true);
     expect(harness.supervisor.activeRunIds).toEqual([]);
   });
 
