@@ -88,42 +88,45 @@ test.describe('web shell security', () => {
   }) => {
     const studio = new StudioPage(page);
     await studio.open(studioEnv('STUDIO_URL'));
-    const replies = await page.evaluate(async (origin) => {
-      const ws = new WebSocket(`${origin.replace('http:', 'ws:')}/ws`);
-      await new Promise((resolve) => (ws.onopen = resolve));
-      const answers: unknown[] = [];
-      const ask = (frame: string) =>
-        new Promise((resolve) => {
-          ws.onmessage = (event) => {
-            const reply = JSON.parse(event.data as string);
-            if (reply.type === 'response') resolve(reply);
-          };
-          ws.send(frame);
-        });
-      answers.push(
-        await ask(
-          JSON.stringify({
-            type: 'request',
-            id: 1,
-            channel: 'training:start',
-            payload: { epochs: -1 },
-          }),
-        ),
-      );
-      answers.push(await ask('not json'));
-      answers.push(
-        await ask(JSON.stringify({ type: 'request', id: 2, channel: 'shell:exec', payload: {} })),
-      );
-      answers.push(
-        await ask(JSON.stringify({ type: 'request', id: 3, channel: 'app:info', payload: {} })),
-      );
-      ws.close();
-      return answers as {
-        id: unknown;
-        ok: boolean;
-        error?: { code: string; message: string; issues?: string[] };
-      }[];
-    }, studioEnv('STUDIO_ORIGIN'));
+    const replies = await page.evaluate(
+      async ({ origin, token }) => {
+        const ws = new WebSocket(`${origin.replace('http:', 'ws:')}/ws?token=${token}`);
+        await new Promise((resolve) => (ws.onopen = resolve));
+        const answers: unknown[] = [];
+        const ask = (frame: string) =>
+          new Promise((resolve) => {
+            ws.onmessage = (event) => {
+              const reply = JSON.parse(event.data as string);
+              if (reply.type === 'response') resolve(reply);
+            };
+            ws.send(frame);
+          });
+        answers.push(
+          await ask(
+            JSON.stringify({
+              type: 'request',
+              id: 1,
+              channel: 'training:start',
+              payload: { epochs: -1 },
+            }),
+          ),
+        );
+        answers.push(await ask('not json'));
+        answers.push(
+          await ask(JSON.stringify({ type: 'request', id: 2, channel: 'shell:exec', payload: {} })),
+        );
+        answers.push(
+          await ask(JSON.stringify({ type: 'request', id: 3, channel: 'app:info', payload: {} })),
+        );
+        ws.close();
+        return answers as {
+          id: unknown;
+          ok: boolean;
+          error?: { code: string; message: string; issues?: string[] };
+        }[];
+      },
+      { origin: studioEnv('STUDIO_ORIGIN'), token: studioEnv('STUDIO_TOKEN') },
+    );
     const [badPayload, notJson, unknownChannel, fine] = replies;
     expect(badPayload).toMatchObject({ id: 1, ok: false, error: { code: 'invalid-request' } });
     expect(badPayload?.error?.message).toContain('Invalid request for training:start');

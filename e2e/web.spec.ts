@@ -39,8 +39,9 @@ test.describe('web shell in Chromium', () => {
     const exporter = new ExportPage(page);
 
     await studio.open(studioUrl());
-    // The token left the address bar for an HttpOnly cookie.
+    // The token left the address bar (the page keeps it for its WebSocket in sessionStorage).
     expect(new URL(page.url()).search).toBe('');
+    expect(new URL(page.url()).hash).toBe('');
 
     // Dataset: a path typed in the field, checked by the server's scan.
     await dataset.addFolder(hymenopteraTrainDir);

@@ -75,6 +75,29 @@ describe('electron-builder.yml', () => {
     ).resolves.toBeUndefined();
   });
 
+  it('trust: flips the Electron fuses that close Node-level ways in (as electron-builder writes them)', async () => {
+    const { PlatformPackager } = requireFromProject('app-builder-lib') as {
+      PlatformPackager: { prototype: { generateFuseConfig(fuses: unknown): Promise<unknown> } };
+    };
+    const { FuseV1Options, FuseVersion } = requireFromProject('@electron/fuses') as {
+      FuseV1Options: Record<string, number>;
+      FuseVersion: Record<string, string>;
+    };
+    const fuses = (await PlatformPackager.prototype.generateFuseConfig.call(
+      {},
+      config.electronFuses,
+    )) as Record<string | number, unknown>;
+    expect(fuses.version).toBe(FuseVersion.V1);
+    expect(fuses[FuseV1Options.RunAsNode!]).toBe(false);
+    expect(fuses[FuseV1Options.EnableNodeOptionsEnvironmentVariable!]).toBe(false);
+    expect(fuses[FuseV1Options.EnableNodeCliInspectArguments!]).toBe(false);
+    expect(fuses[FuseV1Options.EnableCookieEncryption!]).toBe(true);
+    expect(fuses[FuseV1Options.EnableEmbeddedAsarIntegrityValidation!]).toBe(true);
+    expect(fuses[FuseV1Options.OnlyLoadAppFromAsar!]).toBe(true);
+    // Asar integrity needs the app packed into an asar archive.
+    expect(config.asar).toBe(true);
+  });
+
   it('names the app and builds every desktop target into release/', () => {
     expect(config.appId).toMatch(/^[a-z]+(\.[a-z-]+)+$/);
     expect(config.productName).toBe('Transfer Studio');

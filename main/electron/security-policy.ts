@@ -5,27 +5,10 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { THUMBNAIL_SCHEME } from './thumbnail-url';
+import { RENDERER_CSP } from '../../shared/content-security-policy';
 
-/**
- * The renderer's CSP. Scripts only from the app's own files (no inline, no eval); images
- * from the app, Vite's inlined data: assets and the thumbnail protocol; nothing may be
- * framed, posted or fetched from elsewhere. Inline styles stay allowed because React and
- * uPlot set element styles and cannot run script through them.
- */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  `img-src 'self' data: blob: ${THUMBNAIL_SCHEME}:`,
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "worker-src 'self'",
-  "object-src 'none'",
-  "frame-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-].join('; ');
+/** The renderer's CSP (shared/content-security-policy.ts), also sent as a header. */
+export const CONTENT_SECURITY_POLICY = RENDERER_CSP;
 
 /** True when `url` is a file:// URL of a file inside `rendererDir` (the built renderer). */
 export function isAppPageUrl(url: string, rendererDir: string): boolean {

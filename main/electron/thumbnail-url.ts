@@ -2,7 +2,9 @@
  * URLs of the `studio-thumb:` protocol. The id travels in the path, not the host, because a
  * standard scheme lower-cases its host and ids may be case-sensitive.
  */
-export const THUMBNAIL_SCHEME = 'studio-thumb';
+import { THUMBNAIL_SCHEME } from '../../shared/content-security-policy';
+
+export { THUMBNAIL_SCHEME };
 const HOST = 'thumb';
 
 /** Ids are opaque tokens issued by a scan; anything else never reaches the registry. */

@@ -111,7 +111,25 @@ export class RequestGuard {
     };
   }
 
-  /** Set-Cookie value that lets the page's assets, thumbnails and WebSocket authenticate. */
+  /**
+   * Check for the WebSocket, which is what can read and write the user's files: the token must
+   * come in the address, never from the cookie alone. Cookies are not port-scoped, so every
+   * other server on 127.0.0.1 the browser visits receives this one; with it alone it can only
+   * load the page, its public assets and thumbnails of unguessable, per-launch ids.
+   */
+  checkSocket(request: IncomingMessage): Refusal | null {
+    const refusal = this.checkSource(request);
+    if (refusal) return refusal;
+    if (this.matches(this.queryToken(request))) return null;
+    return {
+      status: 401,
+      message:
+        'Missing or wrong access token: the studio page connects with the token from the ' +
+        'address printed by "npm run serve". Open that address again.',
+    };
+  }
+
+  /** Set-Cookie value that lets the page, its assets and thumbnails load. */
   sessionCookie(): string {
     return `${this.cookieName}=${this.token}; HttpOnly; SameSite=Strict; Path=/`;
   }

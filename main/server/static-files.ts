@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { lstat, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { ServerResponse } from 'node:http';
 
@@ -37,6 +37,18 @@ export function resolveStaticPath(root: string, urlPath: string): string | null 
   return resolved.startsWith(rootWithSep) ? resolved : null;
 }
 
+/**
+ * The file for `urlPath` inside `root`, or null when any part of the way below the root is a
+ * symbolic link: a link planted in the renderer folder must not expose the files it points at.
+ */
+async function followNoLinks(root: string, urlPath: string): Promise<string | null> {
+  const realRoot = await realpath(root).catch(() => null);
+  const filePath = realRoot ? resolveStaticPath(realRoot, urlPath) : null;
+  if (!filePath) return null;
+  const real = await realpath(filePath).catch(() => null);
+  return real === filePath ? filePath : null;
+}
+
 /** Streams one file of the built renderer; answers 404 for anything else. */
 export async function serveStatic(
   root: string,
@@ -44,8 +56,8 @@ export async function serveStatic(
   response: ServerResponse,
   headOnly: boolean,
 ): Promise<void> {
-  const filePath = resolveStaticPath(root, urlPath);
-  const info = filePath ? await stat(filePath).catch(() => null) : null;
+  const filePath = await followNoLinks(root, urlPath);
+  const info = filePath ? await lstat(filePath).catch(() => null) : null;
   if (!filePath || !info?.isFile()) {
     if (urlPath === '/' || urlPath === '/index.html') {
       sendText(

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { resolveStudioPaths } from '../services/paths';
 import { createStudioServices } from '../services/studio-services';
+import { connect, rawGet } from './test-http';
 import { startWebShell, type WebShell } from './web-shell';
 
 const fixtures = path.resolve(
@@ -13,55 +14,6 @@ const fixtures = path.resolve(
     path.join(__dirname, '..', '..', '..', 'shared', 'fixtures'),
 );
 const trainDir = path.join(fixtures, 'datasets', 'hymenoptera_data', 'train');
-
-interface RawResponse {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-/** A raw request, so tests can send any Host header and un-normalised paths. */
-function rawGet(
-  port: number,
-  rawPath: string,
-  headers: Record<string, string> = {},
-  method = 'GET',
-) {
-  return new Promise<RawResponse>((resolve, reject) => {
-    const request = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        path: rawPath,
-        method,
-        headers: { host: `127.0.0.1:${port}`, ...headers },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () =>
-          resolve({
-            status: response.statusCode ?? 0,
-            headers: response.headers,
-            body: Buffer.concat(chunks).toString(),
-          }),
-        );
-      },
-    );
-    request.on('error', reject);
-    request.end();
-  });
-}
-
-/** Opens a socket; resolves with it, or rejects with the HTTP status of the refused upgrade. */
-function connect(url: string, headers: Record<string, string>): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { headers });
-    ws.once('open', () => resolve(ws));
-    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
-    ws.once('error', reject);
-  });
-}
 
 function nextFrame(ws: WebSocket): Promise<Record<string, unknown>> {
   return new Promise((resolve) =>
@@ -131,7 +83,7 @@ describe('web shell', () => {
     it('trades the URL token for an HttpOnly SameSite=Strict cookie and drops it from the URL', async () => {
       const login = await rawGet(shell.port, `/?token=${shell.token}`);
       expect(login.status).toBe(302);
-      expect(login.headers.location).toBe('/');
+      expect(login.headers.location).toBe(`/#token=${shell.token}`);
       const setCookie = login.headers['set-cookie']?.[0] ?? '';
       expect(setCookie).toMatch(/HttpOnly/);
       expect(setCookie).toMatch(/SameSite=Strict/);
@@ -220,7 +172,10 @@ describe('web shell', () => {
   });
 
   it('serves a thumbnail the scan issued, as a real JPEG, only with the token', async () => {
-    const ws = await connect(`ws://127.0.0.1:${shell.port}/ws`, { origin, cookie });
+    const ws = await connect(`ws://127.0.0.1:${shell.port}/ws?token=${shell.token}`, {
+      origin,
+      cookie,
+    });
     const scan = await ask(ws, {
       type: 'request',
       id: 'scan',
@@ -276,7 +231,7 @@ describe('web shell', () => {
     });
 
     it('answers requests with the real services and relays events', async () => {
-      const ws = await connect(wsUrl(), { origin, cookie });
+      const ws = await connect(`${wsUrl()}?token=${shell.token}`, { origin, cookie });
       const info = await ask(ws, { type: 'request', id: 7, channel: 'app:info', payload: {} });
       expect(info).toMatchObject({
         type: 'response',

@@ -49,6 +49,15 @@ const securityHeaders = (port: number): Record<string, string> => ({
   'Cross-Origin-Resource-Policy': 'same-origin',
 });
 
+/**
+ * Where to send the page after trading the token for a cookie: the same path, but only ever a
+ * path on this server. `//evil.example/x` (or `/\\evil.example`) would be read by the browser as
+ * another host, so anything but one slash followed by a path character goes to `/`.
+ */
+export function localRedirect(rawPath: string): string {
+  return /^\/(?![/\\])/.test(rawPath) ? rawPath : '/';
+}
+
 function refuseUpgrade(socket: Duplex, refusal: Refusal): void {
   const reason = refusal.status === 401 ? 'Unauthorized' : 'Forbidden';
   const body = `${refusal.message}\n`;
@@ -87,10 +96,12 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
     // Raw path on purpose: URL parsing would resolve "..", hiding traversal attempts.
     const rawPath = (request.url ?? '/').split('?')[0] ?? '/';
     if (guard.matches(guard.queryToken(request))) {
-      // Trade the token in the address bar for a cookie, then drop it from the URL.
+      // Trade the token in the query for a cookie (page, assets, thumbnails) and hand it to
+      // the page in the fragment, which no request carries: the page keeps it for its
+      // WebSocket and clears the address bar (renderer/api/page-token.ts).
       response.writeHead(302, {
         'Set-Cookie': guard.sessionCookie(),
-        Location: rawPath,
+        Location: `${localRedirect(rawPath)}#token=${encodeURIComponent(token)}`,
         'Cache-Control': 'no-store',
       });
       response.end();
@@ -117,7 +128,7 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
       refuseUpgrade(socket, { status: 403, message: `No WebSocket endpoint at ${rawPath}.` });
       return;
     }
-    const refusal = guard.check(request);
+    const refusal = guard.checkSocket(request);
     if (refusal) {
       refuseUpgrade(socket, refusal);
       return;

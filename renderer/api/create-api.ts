@@ -1,4 +1,5 @@
 import type { StudioApi, StudioBridge } from '../../shared/studio-api';
+import { takePageToken } from './page-token';
 import { createPreloadApi } from './preload-client';
 import { createWebSocketApi, webSocketUrlFor, type ConnectionState } from './ws-client';
 
@@ -24,7 +25,7 @@ export function createStudioApi(): ConnectedApi {
     };
   }
   const api = createWebSocketApi({
-    url: webSocketUrlFor(window.location),
+    url: webSocketUrlFor(window.location, takePageToken(window)),
     httpBase: window.location.href,
   });
   return { api, onConnectionChange: api.onConnectionChange };

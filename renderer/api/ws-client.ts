@@ -186,16 +186,17 @@ export function createWebSocketApi(options: WebSocketApiOptions): WebSocketApi {
   };
 }
 
-/** The endpoint for the page the UI was served from, with the token if the URL still has one. */
-export function webSocketUrlFor(location: {
-  protocol: string;
-  host: string;
-  search: string;
-  href: string;
-}): string {
+/**
+ * The endpoint for the page the UI was served from, with the page's token (page-token.ts), or
+ * the one the URL still has.
+ */
+export function webSocketUrlFor(
+  location: { protocol: string; host: string; search: string; href: string },
+  pageToken: string | null = null,
+): string {
   const url = new URL(WS_PATH, location.href);
   url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  const token = new URLSearchParams(location.search).get('token');
+  const token = pageToken ?? new URLSearchParams(location.search).get('token');
   url.search = token ? `?token=${encodeURIComponent(token)}` : '';
   return url.toString();
 }
