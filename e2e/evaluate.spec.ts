@@ -204,6 +204,7 @@ test.describe('evaluate, try it, run history', () => {
       'bees',
       (await readdir(path.join(valDir, 'bees'))).sort()[0]!,
     );
+    await expect(studio.stepTick('Try it')).toHaveCount(0);
     await preview.choose([antPhoto, beePhoto]);
     await expect(preview.predictions).toHaveCount(2);
     for (const photo of [antPhoto, beePhoto]) {
@@ -214,6 +215,7 @@ test.describe('evaluate, try it, run history', () => {
       await expect(card).toHaveAttribute('data-top', /^(ants|bees)$/);
       await expect(card.locator('img')).toBeVisible();
     }
+    await expect(studio.stepTick('Try it')).toBeVisible();
     await studio.screenshot(path.join(screenshots, 'try-it.png'));
 
     // Restart the web shell: the history, a run's curves and its evaluation are all still there.

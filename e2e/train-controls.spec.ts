@@ -9,6 +9,7 @@ import path from 'node:path';
 import { hymenopteraTrainDir, screenshotsDir } from './fixtures-path';
 import { DatasetPage } from './pages/dataset-page';
 import { DiagnosticsPage } from './pages/diagnostics-page';
+import { RunsPage } from './pages/runs-page';
 import { StudioPage } from './pages/studio-page';
 import { TrainPage } from './pages/train-page';
 import { studioUrl } from './studio-env';
@@ -177,13 +178,57 @@ test.describe('Train controls in the web shell', () => {
 
     await expect(train.field('extendEpochs')).toHaveValue('2');
     await expect(train.extendButton).toBeEnabled();
+
+    // Another folder loaded: Extend would not train on it, so it is not offered.
+    const dataset = new DatasetPage(page);
+    const valDir = path.join(path.dirname(hymenopteraTrainDir), 'val');
+    await studio.goTo('Dataset');
+    await dataset.addFolder(valDir);
+    await expect(dataset.folders.getByRole('listitem')).toHaveCount(2, { timeout: 60_000 });
+    await studio.goTo('Train');
+    await expect(train.extendButton).toBeDisabled();
+    await expect(page.getByTestId('extend-blocker')).toContainText(
+      'Extend goes on training this run on its own images (hymenoptera_data/train)',
+    );
+    await studio.goTo('Dataset');
+    await page.getByRole('button', { name: `Remove ${valDir}` }).click();
+    await expect(dataset.folders.getByRole('listitem')).toHaveCount(1, { timeout: 60_000 });
+    await expect(dataset.classCards).toHaveCount(2, { timeout: 120_000 });
+    await studio.goTo('Train');
+    await expect(train.extendButton).toBeEnabled();
+
+    // The finished run as the Runs table shows it before the extension.
+    const runs = new RunsPage(page);
+    await runs.open();
+    const parentRow = runs.rows.filter({ hasText: 'hymenoptera_data/train' }).first();
+    const parentId = await parentRow.getAttribute('data-run-id');
+    const parentCells = await parentRow.locator('td').allTextContents();
+    await studio.goTo('Train');
+
     await train.extendButton.click();
-    // The run continues from its saved model; its epochs are numbered 3 and 4.
+    // A new run continues from the saved model; its epochs are numbered 3 and 4.
     await expect(train.epochsDone).toHaveText('4 / 4', { timeout: 5 * 60_000 });
     await expect(train.status).toHaveText('Finished', { timeout: 60_000 });
     await expect(train.chart).toHaveAttribute('data-epochs', '4');
     await expect(page.getByRole('table', { name: 'Epochs' }).locator('tbody tr')).toHaveCount(4);
     await expect(page.getByTestId('run-backend')).not.toBeEmpty();
+
+    // The finished run is unchanged; the extension is a new run that says what it continues.
+    await runs.open();
+    await expect(runs.row(parentId!).locator('td')).toHaveText(parentCells);
+    const child = runs.rows.filter({ has: page.getByTestId('run-lineage') });
+    await expect(child).toHaveCount(1);
+    await expect(child.getByTestId('run-lineage')).toHaveText(
+      /continues “hymenoptera_data\/train · head only \(base frozen\)” after its epoch 2/,
+    );
+    await expect(child.getByTestId('run-dataset')).toHaveText('hymenoptera_data/train');
+    await expect(child.getByTestId('run-plan')).toContainText('head only (base frozen)');
+    await expect(child.getByTestId('run-engine')).not.toHaveText('—');
+    // Evaluate follows the new run.
+    const childId = await child.getAttribute('data-run-id');
+    await studio.goTo('Evaluate');
+    await expect(page.getByLabel('Run', { exact: true })).toHaveValue(childId!);
+    await studio.goTo('Train');
 
     // Everything open for the screenshot: settings, augmentation preview, finder, curves.
     await train.openPanel('Advanced');

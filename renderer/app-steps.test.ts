@@ -30,14 +30,42 @@ function exportResult(passed: boolean): ExportResult {
 const fresh: StepState = {
   dataset: null,
   modelInfo: null,
+  modelScreenSeen: false,
   runStatus: 'idle',
   evaluationStatus: 'idle',
+  previewItems: [],
   exportResult: null,
 };
 
 describe('step ticks', () => {
   it('ticks nothing before any work', () => {
-    expect(Object.values(stepTicks(fresh))).toEqual([false, false, false, false, false]);
+    expect(Object.values(stepTicks(fresh))).toEqual([false, false, false, false, false, false]);
+  });
+
+  it('ticks Model only once the user has seen the preselected model, and Try it after a prediction', () => {
+    const modelInfo = { name: 'MobileNet v1 0.25' } as StepState['modelInfo'];
+    expect(stepTicks({ ...fresh, modelInfo }).modelDone).toBe(false);
+    expect(stepTicks({ ...fresh, modelInfo, modelScreenSeen: true }).modelDone).toBe(true);
+    expect(stepTicks({ ...fresh, modelInfo, runStatus: 'completed' }).modelDone).toBe(true);
+    expect(stepTicks({ ...fresh, modelScreenSeen: true }).modelDone).toBe(false);
+    const item = {
+      key: 'a',
+      name: 'ant.jpg',
+      src: null,
+      thumbnailId: null,
+      top: [],
+      error: null,
+      runId: 'r',
+    };
+    expect(
+      stepTicks({ ...fresh, previewItems: [{ ...item, status: 'pending' }] }).previewDone,
+    ).toBe(false);
+    expect(stepTicks({ ...fresh, previewItems: [{ ...item, status: 'error' }] }).previewDone).toBe(
+      false,
+    );
+    expect(stepTicks({ ...fresh, previewItems: [{ ...item, status: 'done' }] }).previewDone).toBe(
+      true,
+    );
   });
 
   it('ticks Export only when the export’s proof passed', () => {

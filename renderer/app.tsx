@@ -36,7 +36,7 @@ export function App() {
     { id: 'model', label: 'Model', done: s.modelDone },
     { id: 'train', label: 'Train', done: s.trainDone },
     { id: 'evaluate', label: 'Evaluate', done: s.evaluateDone },
-    { id: 'preview', label: 'Try it' },
+    { id: 'preview', label: 'Try it', done: s.previewDone },
     { id: 'export', label: 'Export', done: s.exportDone },
   ];
   const Screen = screens[s.active];

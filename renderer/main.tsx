@@ -4,6 +4,7 @@ import { createRoot } from 'react-dom/client';
 import { createStudioApi } from './api/create-api';
 import { App } from './app';
 import { connectBridge } from './store/bridge';
+import { connectProjectSaver } from './store/project-slice';
 import { StudioProvider } from './store/store-context';
 import { createStudioStore } from './store/studio-store';
 import './styles/app.css';
@@ -11,6 +12,7 @@ import './styles/app.css';
 const { api, onConnectionChange } = createStudioApi();
 const store = createStudioStore(api);
 connectBridge(api, store);
+connectProjectSaver(store, (project) => api.request('project:save', project));
 let initialized = false;
 onConnectionChange((state) => {
   store.getState().setConnection(state);

@@ -37,6 +37,8 @@ import {
   SettingRow,
 } from './evaluation';
 
+import { Project, ProjectLoad } from './project';
+
 export { eventSchemas };
 
 const Empty = z.object({}).strict();
@@ -51,6 +53,16 @@ export const requestSchemas = {
       runsDir: z.string(),
       modelsDirs: z.array(z.string()),
     }),
+  },
+  /** The project kept from the last session (project.json), its vanished folders reported. */
+  'project:get': {
+    request: Empty,
+    response: ProjectLoad,
+  },
+  /** Keeps the current project (dataset folders, model, plan, settings) for the next session. */
+  'project:save': {
+    request: Project,
+    response: Empty,
   },
   'diagnostics:backends': {
     request: Empty,

@@ -325,6 +325,19 @@ export const RunSummary = z.object({
   finalValAccuracy: z.number().optional(),
   durationMs: z.number().nonnegative().optional(),
   error: z.string().optional(),
+  /** What the run trained on, to tell runs apart and to know whether it can be extended. */
+  dataset: z
+    .object({ name: z.string(), roots: z.array(z.string()), fingerprint: z.string() })
+    .optional(),
+  /** Which part of the base trained, in words (describePlan): "head only (base frozen)". */
+  plan: z.string().optional(),
+  /**
+   * Set on a run made by extending a finished one: the finished run stays as it was (its
+   * evaluations and exports keep matching it) and this run starts from its saved model.
+   */
+  continuedFrom: z
+    .object({ runId: z.string(), name: z.string(), epochsDone: z.number().int().nonnegative() })
+    .optional(),
 });
 export type RunSummary = z.infer<typeof RunSummary>;
 

@@ -89,6 +89,21 @@ export function topBlockCount(model: PlanModel, plan: FreezePlan): number | unde
     : undefined;
 }
 
+/**
+ * A plan in the words the Model screen's presets use, for run names, the Train screen and the
+ * Runs table: "head only (base frozen)", "top 2 blocks fine-tuned", "all 14 blocks fine-tuned",
+ * or "3 layers fine-tuned (custom)" for a plan that is no preset.
+ */
+export function describePlan(model: PlanModel, plan: FreezePlan): string {
+  const top = topBlockCount(model, plan);
+  const blocks = freezableBlocks(model).length;
+  if (top === 0) return 'head only (base frozen)';
+  if (top === blocks) return `all ${blocks} blocks fine-tuned`;
+  if (top !== undefined) return `top ${top === 1 ? 'block' : `${top} blocks`} fine-tuned`;
+  const layers = effectiveTrainableLayers(model, plan).size;
+  return `${layers} layer${layers === 1 ? '' : 's'} fine-tuned (custom)`;
+}
+
 /** Turns one block on or off (all its weighted layers). */
 export function toggleBlock(model: PlanModel, plan: FreezePlan, blockId: string): FreezePlan {
   const block = model.blocks.find((candidate) => candidate.id === blockId);

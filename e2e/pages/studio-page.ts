@@ -1,19 +1,35 @@
 import { expect, type Locator, type Page } from '@playwright/test';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { studioEnv } from '../studio-env';
 
-export type TabName = 'Dataset' | 'Model' | 'Train' | 'Export';
+/** Where the web shell keeps the current project (main/services/project/project-store.ts). */
+export const projectFile = (): string => path.join(studioEnv('STUDIO_DATA_DIR'), 'project.json');
+
+export type TabName = 'Dataset' | 'Model' | 'Train' | 'Evaluate' | 'Try it' | 'Export';
 
 /** The frame around every screen: tabs and the status bar. */
 export class StudioPage {
   constructor(readonly page: Page) {}
 
-  /** Opens the address the web shell printed (token included) and waits for the connection. */
-  async open(url: string): Promise<void> {
+  /**
+   * Opens the address the web shell printed (token included) and waits for the connection.
+   * Each spec starts a new project (the web shell and its data folder are shared by all specs)
+   * unless `keepProject` asks for the one the last page left.
+   */
+  async open(url: string, options: { keepProject?: boolean } = {}): Promise<void> {
+    if (!options.keepProject) await rm(projectFile(), { force: true });
     await this.page.goto(url);
     await expect(this.page.getByRole('contentinfo')).toContainText('Connected');
   }
 
   tab(name: TabName): Locator {
     return this.page.getByRole('tab', { name });
+  }
+
+  /** The tick of a step in the tab bar (shown once that step's work succeeded). */
+  stepTick(name: TabName): Locator {
+    return this.tab(name).locator('.tab-step.done');
   }
 
   async goTo(name: TabName): Promise<void> {

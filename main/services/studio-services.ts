@@ -17,6 +17,7 @@ import { describeExportTarget } from './exports/export-target';
 import { FileMoves } from './files/file-moves';
 import { createModelServices } from './models/model-handlers';
 import type { StudioPaths } from './paths';
+import { ProjectStore } from './project/project-store';
 import { runDatasetOf } from './runs/run-dataset';
 import { RunStore } from './runs/run-store';
 import { createTrainingControlHandlers } from './training/control-handlers';
@@ -55,6 +56,7 @@ export function createStudioServices(options: StudioServicesOptions): StudioServ
   const exclusionsOf = (roots: string[]) => exclusions.forRoots(roots);
   const supervisor = new TrainingSupervisor({ launchWorker: options.launchWorker, runs, emit });
   const moves = new FileMoves();
+  const project = new ProjectStore(paths.dataDir);
   const evaluation = new EvaluationService({
     runs,
     launchWorker: options.launchWorker,
@@ -86,6 +88,7 @@ export function createStudioServices(options: StudioServicesOptions): StudioServ
         resolved.scanned.summary,
         resolved.labels,
       ),
+      plan: resolved.planLabel,
     });
     supervisor.start(jobFor(run, resolved, { cacheDir: paths.cacheDir }));
     return { runId: run.id, dir: run.dir };
@@ -99,6 +102,11 @@ export function createStudioServices(options: StudioServicesOptions): StudioServ
       runsDir: paths.runsDir,
       modelsDirs: paths.modelsDirs,
     }),
+    'project:get': async () => project.load(),
+    'project:save': async (saved) => {
+      await project.save(saved);
+      return {};
+    },
     'diagnostics:backends': async () => supervisor.diagnoseBackends('auto'),
     ...createDatasetHandlers({ thumbnails, exclusions, emit }),
     ...models.handlers,

@@ -64,6 +64,7 @@ export function Tabs<T extends string>(props: {
               {item.done ? '✓' : index + 1}
             </span>
             {item.label}
+            {item.done ? <span className="visually-hidden"> (done)</span> : null}
           </button>
         );
       })}

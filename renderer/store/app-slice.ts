@@ -15,6 +15,8 @@ export interface AppSlice {
   runBackend: string | null;
   backendError: string | null;
   activeTab: TabId;
+  /** The Model screen was opened (the preselected model counts as chosen from then on). */
+  modelScreenSeen: boolean;
   connection: ConnectionState;
   setActiveTab(tab: TabId): void;
   setConnection(state: ConnectionState): void;
@@ -23,7 +25,10 @@ export interface AppSlice {
   thumbnailUrl(thumbnailId: string): string;
   /** Asks the worker again which backends load (the GPU doctor's "Check again"). */
   refreshBackends(): Promise<void>;
-  /** Loads what the app shows from the start: info, backends, catalog, past runs. */
+  /**
+   * Loads what the app shows from the start: info, backends, catalog, past runs, and the
+   * project of the last session.
+   */
   initialize(): Promise<void>;
 }
 
@@ -35,7 +40,9 @@ export const createAppSlice: SliceCreator<AppSlice> = (api) => (set, get) => ({
   backendError: null,
   activeTab: 'dataset',
   connection: 'connecting',
-  setActiveTab: (tab) => set({ activeTab: tab }),
+  modelScreenSeen: false,
+  setActiveTab: (tab) =>
+    set({ activeTab: tab, ...(tab === 'model' ? { modelScreenSeen: true } : {}) }),
   setConnection: (connection) => set({ connection }),
   setRunBackend: (runBackend) => set({ runBackend }),
   thumbnailUrl: (thumbnailId) => api.thumbnailUrl(thumbnailId),
@@ -51,6 +58,12 @@ export const createAppSlice: SliceCreator<AppSlice> = (api) => (set, get) => ({
       (appInfo) => set({ appInfo }),
       () => {},
     );
-    await Promise.all([info, get().refreshBackends(), get().loadCatalog(), get().loadRuns()]);
+    await Promise.all([
+      info,
+      get().refreshBackends(),
+      get().loadCatalog(),
+      get().loadRuns(),
+      get().restoreProject(),
+    ]);
   },
 });

@@ -72,6 +72,8 @@ export interface ModelSlice {
   calibrate(fresh?: boolean): Promise<void>;
   /** Shows a reopened run's model, feature layer and freeze plan on the Model screen. */
   showRunModel(config: TrainConfig): Promise<void>;
+  /** Brings back the model, feature layer and plan of the saved project (no tab change). */
+  restoreModel(ref: ModelRef, featureLayer: string | null, plan: FreezePlan): Promise<void>;
 }
 
 const NO_PLAN: FreezePlan = { mode: 'feature-extractor', trainableLayers: [] };
@@ -272,6 +274,8 @@ export const createModelSlice: SliceCreator<ModelSlice> = (api) => (set, get) =>
         set({ calibrationStatus: 'error', calibrationError: errorMessage(error) });
       }
     },
+    restoreModel: (ref, featureLayer, plan) =>
+      inspect(ref, { ...(featureLayer ? { featureLayer } : {}), plan }),
     async showRunModel(config) {
       get().setActiveTab('model');
       await inspect(config.model, {

@@ -7,6 +7,7 @@ import type { EvaluationSlice } from './evaluation-slice';
 import type { ExportSlice } from './export-slice';
 import type { ModelSlice } from './model-slice';
 import type { PreviewSlice } from './preview-slice';
+import type { ProjectSlice } from './project-slice';
 import type { RunsSlice } from './runs-slice';
 import type { TrainingSettingsSlice } from './training-settings-slice';
 import type { TrainingSlice } from './training-slice';
@@ -23,7 +24,8 @@ export type StudioState = AppSlice &
   ExportSlice &
   RunsSlice &
   EvaluationSlice &
-  PreviewSlice;
+  PreviewSlice &
+  ProjectSlice;
 
 /** A slice creator that receives the API its actions call. */
 export type SliceCreator<T> = (api: StudioApi) => StateCreator<StudioState, [], [], T>;

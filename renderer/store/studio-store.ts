@@ -7,6 +7,7 @@ import { createEvaluationSlice } from './evaluation-slice';
 import { createExportSlice } from './export-slice';
 import { createModelSlice } from './model-slice';
 import { createPreviewSlice } from './preview-slice';
+import { createProjectSlice } from './project-slice';
 import { createRunsSlice } from './runs-slice';
 import type { StudioState } from './studio-state';
 import { createTrainingSettingsSlice } from './training-settings-slice';
@@ -29,5 +30,6 @@ export function createStudioStore(api: StudioApi): StudioStore {
     ...createRunsSlice(api)(...args),
     ...createEvaluationSlice(api)(...args),
     ...createPreviewSlice(api)(...args),
+    ...createProjectSlice(api)(...args),
   }));
 }

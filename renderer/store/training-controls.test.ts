@@ -150,10 +150,14 @@ describe('training settings and run controls over the real web shell and worker'
     expect(state().plannedEpochs).toBe(4);
     await until(store, (s) => s.runStatus === 'completed' || s.runStatus === 'failed');
     expect(state().trainError).toBeNull();
-    expect(state().runId).toBe(runId);
+    // The extension is a new run that continues the finished one, whose curves it goes on with.
+    expect(state().runId).not.toBe(runId);
+    expect(state().runSummary?.continuedFrom?.runId).toBe(runId);
     expect(state().epochMetrics.map((e) => e.epoch)).toEqual([1, 2, 3, 4]);
     expect(state().series.epochCount).toBe(4);
     expect(state().runSummary?.epochsDone).toBe(4);
+    await until(store, (s) => s.runs.some((run) => run.id === state().runId));
+    expect(state().runs.find((run) => run.id === runId)?.epochsDone).toBe(2);
   });
 
   it('offers the fine-tuning phase only when base layers are unfrozen', () => {

@@ -52,6 +52,27 @@ export interface TrainingSlice {
 /** A run can be paused, cancelled or extended while it is in one of these states. */
 export const isRunActive = (status: TrainingPhase) => status === 'starting' || status === 'running';
 
+/**
+ * Why a finished run cannot be extended from here, or null when it can: the extension trains
+ * on the run's own images, so that folder must be the one loaded (a different folder loaded
+ * looks like it would be trained on, and is not).
+ */
+export function extendBlocker(
+  summary: RunSummary | null,
+  dataset: { roots: string[] } | null,
+): string | null {
+  if (!summary || summary.status !== 'completed') return null;
+  const trainedOn = summary.dataset;
+  if (!trainedOn) return null;
+  const same =
+    dataset !== null &&
+    [...dataset.roots].sort().join('\n') === [...trainedOn.roots].sort().join('\n');
+  return same
+    ? null
+    : `Extend goes on training this run on its own images (${trainedOn.name}). Load that folder ` +
+        'on the Dataset tab to extend it, or start a new run on the folder loaded now.';
+}
+
 /** Epochs the extend field asks for, or null when it holds no whole number from 1 to 1000. */
 export function parseExtendEpochs(text: string): number | null {
   const value = Number(text);
@@ -189,10 +210,19 @@ export const createTrainingSlice: SliceCreator<TrainingSlice> = (api) => (set, g
         }
         const before = get();
         const wasActive = isRunActive(before.runStatus);
-        // A finished run continues: it runs again, with its curves kept. Shown before asking,
-        // because a short extension can report its epochs and its end before the answer comes.
+        // A finished run is continued by a new run (the finished one stays as it was): the
+        // view keeps its curves and follows the new run from its first status event, which
+        // can come before the answer, as can a short extension's epochs and end.
         if (!wasActive) {
-          set({ runStatus: 'running', runSummary: null, trainError: null, paused: false });
+          updates.flush();
+          set({
+            runId: null,
+            runStatus: 'starting',
+            phase: 'starting',
+            runSummary: null,
+            trainError: null,
+            paused: false,
+          });
         }
         let answer;
         try {
@@ -200,14 +230,22 @@ export const createTrainingSlice: SliceCreator<TrainingSlice> = (api) => (set, g
         } catch (error) {
           if (!wasActive) {
             set({
+              runId: before.runId,
               runStatus: before.runStatus,
+              phase: before.phase,
               runSummary: before.runSummary,
               trainError: before.trainError,
             });
           }
           throw error;
         }
-        set({ runId: answer.runId, plannedEpochs: answer.epochsPlanned });
+        const status = get().runStatus;
+        set({
+          runId: answer.runId,
+          runStatus: status === 'starting' ? 'running' : status,
+          plannedEpochs: answer.epochsPlanned,
+        });
+        if (!wasActive) void get().loadRuns();
       }),
     onTrainingStatus(event) {
       updates.flush();

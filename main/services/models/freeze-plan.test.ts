@@ -9,6 +9,7 @@ import type { FreezePlan, ModelInfo, SpeedCalibration } from '../../../shared/do
 import {
   blockStates,
   checkFreezePlan,
+  describePlan,
   featureExtractorPlan,
   fineTuneTopPlan,
   freezableBlocks,
@@ -237,5 +238,25 @@ describe('live totals', () => {
     expect(top2.headEpochSeconds).toBeLessThan(top2.epochSeconds);
     expect(everything.memoryBytes).toBeGreaterThan(top2.memoryBytes * 0.99);
     expect(frozen.memoryBytes).toBeLessThan(everything.memoryBytes);
+  });
+});
+
+describe('describePlan', () => {
+  it('says a plan in the words of the presets, whatever screen shows it', () => {
+    const blocks = freezableBlocks(v1).length;
+    expect(describePlan(v1, featureExtractorPlan())).toBe('head only (base frozen)');
+    expect(describePlan(v1, fineTuneTopPlan(v1, 1))).toBe('top block fine-tuned');
+    // "Fine-tune top 2" is two blocks, however many layers they hold.
+    expect(fineTuneTopPlan(v1, 2).trainableLayers.length).toBeGreaterThan(2);
+    expect(describePlan(v1, fineTuneTopPlan(v1, 2))).toBe('top 2 blocks fine-tuned');
+    expect(describePlan(v1, trainEverythingPlan(v1))).toBe(`all ${blocks} blocks fine-tuned`);
+    const last = v1.layers.filter((layer) => layer.hasWeights).at(-1)!.name;
+    const first = v1.layers.find((layer) => layer.hasWeights)!.name;
+    expect(describePlan(v1, toggleLayer(v1, featureExtractorPlan(), first))).toBe(
+      '1 layer fine-tuned (custom)',
+    );
+    expect(
+      describePlan(v1, toggleLayer(v1, toggleLayer(v1, featureExtractorPlan(), first), last)),
+    ).toBe('2 layers fine-tuned (custom)');
   });
 });

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type { EventSink, RequestHandlers } from '../../../shared/contract';
 import type { FreezePlan } from '../../../shared/domain';
-import { checkFreezePlan, fineTuneTopPlan } from '../../../shared/freeze-plan';
+import { checkFreezePlan, describePlan, fineTuneTopPlan } from '../../../shared/freeze-plan';
 import { midCalibrationPlan } from '../../../shared/training-estimate';
 import type { StudioPaths } from '../paths';
 import { ServiceError } from '../service-error';
@@ -32,9 +32,14 @@ export interface ModelServices {
   downloads: ModelDownloads;
   /**
    * Checks a freeze plan against the base it will train (cut at `featureLayer`) and returns it
-   * normalised (layers in model order); a plan that cannot run is refused with the reasons.
+   * normalised (layers in model order) with its description (describePlan); a plan that cannot
+   * run is refused with the reasons.
    */
-  checkPlan(model: ResolvedModel, featureLayer: string, plan: FreezePlan): Promise<FreezePlan>;
+  checkPlan(
+    model: ResolvedModel,
+    featureLayer: string,
+    plan: FreezePlan,
+  ): Promise<{ plan: FreezePlan; label: string }>;
 }
 
 export function createModelServices(options: {
@@ -103,7 +108,7 @@ export function createModelServices(options: {
           checked.errors,
         );
       }
-      return checked.plan;
+      return { plan: checked.plan, label: describePlan(info, checked.plan) };
     },
   };
 }

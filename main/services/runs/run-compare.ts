@@ -32,8 +32,11 @@ function freezeText(run: RunDetails): string {
 const CURATED: [string, Getter][] = [
   ['Status', (r) => r.summary.status],
   ['Base model', (r) => r.summary.baseModel],
-  ['Backend', (r) => r.summary.backend],
-  ["Saved model's val. accuracy", (r) => percent(r.summary.finalValAccuracy)],
+  ['Dataset', (r) => r.summary.dataset?.name],
+  ['What trained', (r) => r.summary.plan ?? freezeText(r)],
+  ['Continues', (r) => r.summary.continuedFrom?.name],
+  ['Engine', (r) => r.summary.backend],
+  ['Val. accuracy (saved model)', (r) => percent(r.summary.finalValAccuracy)],
   ["Best epoch's val. accuracy", (r) => percent(r.summary.bestValAccuracy)],
   ['Epochs done', (r) => `${r.summary.epochsDone} of ${r.summary.epochsPlanned}`],
   ['Duration', (r) => seconds(r.summary.durationMs)],

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ServiceError } from '../service-error';
 import { RUN_FILES, readRunSummary } from './run-files';
-import { RunStore } from './run-store';
+import { RunStore, datasetName } from './run-store';
 import { sampleConfig, useTempRunStore } from './test-run-store';
 
 const config = sampleConfig;
@@ -39,6 +39,41 @@ describe('RunStore', () => {
     );
     expect(await readRunSummary(run.dir)).toEqual(run);
     expect(await temp.store.list()).toEqual([run]);
+  });
+
+  it('names a run by its dataset and plan, a split folder by its parent too', async () => {
+    expect(datasetName(['/photos/ants-bees'])).toBe('ants-bees');
+    expect(datasetName(['/data/hymenoptera_data/train'])).toBe('hymenoptera_data/train');
+    expect(datasetName(['/a/cats', '/b/dogs'])).toBe('cats + dogs');
+    const run = await temp.store.create(config, {
+      baseModel: 'MobileNet v1',
+      labels: ['ants', 'bees'],
+      plan: 'top 2 blocks fine-tuned',
+      dataset: {
+        id: 'x',
+        fingerprint: 'f',
+        roots: ['/data/hymenoptera_data/train'],
+        layout: 'folder-per-class',
+        splitSource: 'generated',
+        train: 1,
+        val: 1,
+        excluded: 0,
+        classes: [],
+      },
+    });
+    expect(run.name).toBe('hymenoptera_data/train · top 2 blocks fine-tuned');
+    expect(run.dataset).toEqual({
+      name: 'hymenoptera_data/train',
+      roots: ['/data/hymenoptera_data/train'],
+      fingerprint: 'f',
+    });
+    // A name the user typed wins; without a dataset the base model names the run.
+    expect(
+      (await temp.store.create({ ...config, name: 'Mine' }, { baseModel: 'm', labels: [] })).name,
+    ).toBe('Mine');
+    expect((await temp.store.create(config, { baseModel: 'MobileNet v1', labels: [] })).name).toBe(
+      'MobileNet v1',
+    );
   });
 
   it('reads epochs back from metrics.jsonl, ignoring batch points and a cut-off last line', async () => {

@@ -38,7 +38,14 @@ export class RunStore {
    */
   async create(
     config: TrainConfig,
-    meta: { baseModel: string; labels: string[]; dir?: string; dataset?: RunDataset },
+    meta: {
+      baseModel: string;
+      labels: string[];
+      dir?: string;
+      dataset?: RunDataset;
+      plan?: string;
+      continuedFrom?: RunSummary['continuedFrom'];
+    },
   ): Promise<RunSummary> {
     const startedAt = new Date();
     const id = newRunId(startedAt);
@@ -61,18 +68,24 @@ export class RunStore {
       // mkdir without recursive fails on an existing folder: two runs never share one.
       await fs.mkdir(dir);
     }
+    const dataset = meta.dataset && {
+      name: datasetName(meta.dataset.roots),
+      roots: meta.dataset.roots,
+      fingerprint: meta.dataset.fingerprint,
+    };
     const summary: RunSummary = {
       id,
       dir,
-      name:
-        config.name?.trim() ||
-        `${meta.baseModel} · ${startedAt.toISOString().slice(0, 16).replace('T', ' ')}`,
+      name: config.name?.trim() || defaultRunName(meta.baseModel, dataset?.name, meta.plan),
       status: 'running',
       startedAt: startedAt.toISOString(),
       baseModel: meta.baseModel,
       labels: meta.labels,
       epochsPlanned: config.epochs,
       epochsDone: 0,
+      ...(dataset ? { dataset } : {}),
+      ...(meta.plan ? { plan: meta.plan } : {}),
+      ...(meta.continuedFrom ? { continuedFrom: meta.continuedFrom } : {}),
     };
     await writeJsonAtomic(path.join(dir, RUN_FILES.config), config);
     if (meta.dataset) await writeJsonAtomic(path.join(dir, RUN_FILES.dataset), meta.dataset);
@@ -234,6 +247,27 @@ export class RunStore {
         'finish. The epochs completed before that are kept; start a new run to train again.',
     );
   }
+}
+
+/** Folder names that say which split a folder is, not what it holds. */
+const SPLIT_NAME = /^(train|training|val|valid|validation|test)$/i;
+
+/**
+ * A dataset's name for people: its folder name ("ants-bees"), with its parent's for a split
+ * folder ("hymenoptera_data/train"), or the names of its folders joined.
+ */
+export function datasetName(roots: string[]): string {
+  return roots
+    .map((root) => {
+      const name = path.basename(root) || root;
+      return SPLIT_NAME.test(name) ? `${path.basename(path.dirname(root))}/${name}` : name;
+    })
+    .join(' + ');
+}
+
+/** Runs are told apart by what they trained on and how: "ants-bees · top 2 blocks fine-tuned". */
+function defaultRunName(baseModel: string, dataset?: string, plan?: string): string {
+  return [dataset ?? baseModel, plan].filter(Boolean).join(' · ');
 }
 
 function isProcessAlive(pid: number): boolean {

@@ -63,29 +63,56 @@ afterAll(async () => {
   await fs.rm(temp, { recursive: true, force: true });
 });
 
+/** Every file of a folder with its bytes, to show that nothing in it changed. */
+async function folderContents(dir: string): Promise<Record<string, string>> {
+  const entries = await fs.readdir(dir, { recursive: true, withFileTypes: true });
+  const files: Record<string, string> = {};
+  for (const entry of entries.filter((e) => e.isFile())) {
+    const file = path.join(entry.parentPath, entry.name);
+    files[path.relative(dir, file)] = (await fs.readFile(file)).toString('base64');
+  }
+  return files;
+}
+
 describe('training control channels', () => {
-  it('continues a finished run from its saved model with more epochs', async () => {
+  it('extends a finished run as a new run that continues it, leaving the finished run as it was', async () => {
     const { runId } = await call('training:start', config);
     await services.supervisor.waitFor(runId);
-    expect((await call('runs:get', { runId })).summary).toMatchObject({
+    const parent = (await call('runs:get', { runId })).summary;
+    expect(parent).toMatchObject({
       status: 'completed',
       epochsDone: 2,
+      // Runs are named and shown by what they trained on and how.
+      name: 'ants-bees · head only (base frozen)',
+      dataset: { name: 'ants-bees', roots: [datasetRoot] },
+      plan: 'head only (base frozen)',
     });
+    expect(parent.backend).toBeTruthy();
     // The features came from the persistent cache folder of the data dir.
     expect((await fs.readdir(path.join(temp, 'data', 'cache', 'features'))).length).toBe(2);
+    const untouched = await folderContents(parent.dir);
 
-    expect(await call('training:extend', { runId, epochs: 3 })).toEqual({
-      runId,
+    const extended = await call('training:extend', { runId, epochs: 3 });
+    expect(extended.runId).not.toBe(runId);
+    expect(extended.epochsPlanned).toBe(5);
+    await services.supervisor.waitFor(extended.runId);
+    const { summary, epochs } = await call('runs:get', { runId: extended.runId });
+    expect(summary).toMatchObject({
+      status: 'completed',
+      epochsDone: 5,
       epochsPlanned: 5,
+      name: 'ants-bees · head only (base frozen) · +3 epochs',
+      continuedFrom: { runId, name: parent.name, epochsDone: 2 },
+      dataset: { name: 'ants-bees' },
     });
-    await services.supervisor.waitFor(runId);
-    const { summary, epochs } = await call('runs:get', { runId });
-    expect(summary).toMatchObject({ status: 'completed', epochsDone: 5, epochsPlanned: 5 });
     expect(epochs.map((e) => e.epoch)).toEqual([1, 2, 3, 4, 5]);
     const model = JSON.parse(
       await fs.readFile(path.join(summary.dir, RUN_FILES.modelDir, 'metadata.json'), 'utf8'),
     ) as { runId: string };
-    expect(model.runId).toBe(runId);
+    expect(model.runId).toBe(extended.runId);
+    // Nothing of the finished run changed: summary, model, evaluation, metrics.
+    expect((await call('runs:get', { runId })).summary).toEqual(parent);
+    expect(await folderContents(parent.dir)).toEqual(untouched);
 
     // The extension loaded the saved model, whose frozen part is the base's: it found the run's
     // features (same cache folders, nothing computed again).
@@ -98,6 +125,35 @@ describe('training control channels', () => {
     expect(cacheLines[1]).toMatch(/ computed at /);
     expect(cacheLines[2]).toMatch(/\(all from the cache\)$/);
     expect(cacheLines[3]).toMatch(/\(all from the cache\)$/);
+
+    // Extending the extension keeps its (already reduced) learning rate.
+    const runConfig = async (id: string) =>
+      JSON.parse(
+        await fs.readFile(path.join(services.runs.dirOf(id), RUN_FILES.config), 'utf8'),
+      ) as { learningRate: number };
+    expect((await runConfig(extended.runId)).learningRate).toBeCloseTo(0.003);
+    const again = await call('training:extend', { runId: extended.runId, epochs: 1 });
+    await services.supervisor.waitFor(again.runId);
+    expect((await runConfig(again.runId)).learningRate).toBeCloseTo(0.003);
+    expect((await call('runs:get', { runId: again.runId })).summary.epochsDone).toBe(6);
+  });
+
+  it('refuses to extend a run whose images changed since it was trained', async () => {
+    const { runId } = await call('training:start', { ...config, epochs: 1 });
+    await services.supervisor.waitFor(runId);
+    const added = path.join(datasetRoot, 'ants', 'added-later.jpg');
+    const [first] = await fs.readdir(path.join(datasetRoot, 'bees'));
+    await fs.copyFile(path.join(datasetRoot, 'bees', first!), added);
+    try {
+      await expect(call('training:extend', { runId, epochs: 1 })).rejects.toThrow(
+        /changed since run .* was trained .* Start a new run/,
+      );
+    } finally {
+      await fs.rm(added);
+    }
+    expect(
+      (await call('runs:list', {})).filter((run) => run.continuedFrom?.runId === runId),
+    ).toEqual([]);
   });
 
   it('refuses to continue a run without a saved model', async () => {

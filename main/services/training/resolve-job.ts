@@ -18,7 +18,11 @@ export interface JobResolverDeps {
   cacheDir: string;
   exclusionsOf(roots: string[]): Promise<string[]>;
   /** Checks the freeze plan against the base and returns it normalised. */
-  checkPlan(model: ResolvedModel, featureLayer: string, plan: FreezePlan): Promise<FreezePlan>;
+  checkPlan(
+    model: ResolvedModel,
+    featureLayer: string,
+    plan: FreezePlan,
+  ): Promise<{ plan: FreezePlan; label: string }>;
 }
 
 export interface ResolvedTraining {
@@ -32,6 +36,8 @@ export interface ResolvedTraining {
   /** [height, width] the base sees the images at (the config's image size, decided). */
   inputSize: [number, number];
   inputSizeReason: string;
+  /** The plan in words (describePlan), for the run's name and the Runs table. */
+  planLabel: string;
 }
 
 export async function resolveTraining(
@@ -41,7 +47,8 @@ export async function resolveTraining(
   const model = await resolveModel(input.model, deps.modelsDirs);
   const featureLayer = input.featureLayer ?? model.featureLayer;
   // The freeze plan is checked against the base and saved, normalised, with the run.
-  const config = { ...input, freeze: await deps.checkPlan(model, featureLayer, input.freeze) };
+  const checked = await deps.checkPlan(model, featureLayer, input.freeze);
+  const config = { ...input, freeze: checked.plan };
   const scanned = await scanDataset(config.datasetRoots, {
     valRatio: config.validationSplit,
     seed: config.seed,
@@ -90,6 +97,7 @@ export async function resolveTraining(
     scanned,
     inputSize,
     inputSizeReason: size.reason,
+    planLabel: checked.label,
   };
 }
 

@@ -12,14 +12,17 @@ import { ScanProgressPanel } from './scan-progress-panel';
 import './dataset.css';
 
 export function DatasetScreen() {
-  const { dataset, scanStatus, scanError, scanNotice } = useStudio(
-    useShallow((s) => ({
-      dataset: s.dataset,
-      scanStatus: s.scanStatus,
-      scanError: s.scanError,
-      scanNotice: s.scanNotice,
-    })),
-  );
+  const { dataset, scanStatus, scanError, scanNotice, projectNotice, dismissProjectNotice } =
+    useStudio(
+      useShallow((s) => ({
+        dataset: s.dataset,
+        scanStatus: s.scanStatus,
+        scanError: s.scanError,
+        scanNotice: s.scanNotice,
+        projectNotice: s.projectNotice,
+        dismissProjectNotice: s.dismissProjectNotice,
+      })),
+    );
   return (
     <DropZone>
       <header className="screen-header">
@@ -29,6 +32,14 @@ export function DatasetScreen() {
           training.
         </p>
       </header>
+      {projectNotice ? (
+        <Alert tone="warning" title="Not everything of your last session came back">
+          <p data-testid="project-notice">{projectNotice}</p>
+          <button type="button" className="btn small" onClick={dismissProjectNotice}>
+            Dismiss
+          </button>
+        </Alert>
+      ) : null}
       <DatasetSources />
       {scanStatus === 'loading' ? <ScanProgressPanel /> : null}
       {scanNotice ? (

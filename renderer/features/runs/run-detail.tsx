@@ -1,4 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
+import type { EpochMetrics, RunSummary } from '../../../shared/domain';
 import { Alert } from '../../components/alert';
 import { formatDuration, formatPercent } from '../../components/format';
 import { Stat } from '../../components/stat';
@@ -10,12 +11,33 @@ import { SettingsTable } from './settings-table';
 const SHOWN_ABOVE = new Set([
   'Status',
   'Base model',
-  'Backend',
-  "Saved model's val. accuracy",
+  'Engine',
+  'Dataset',
+  'What trained',
+  'Val. accuracy (saved model)',
   "Best epoch's val. accuracy",
   'Epochs done',
   'Duration',
 ]);
+
+/**
+ * Why the highest epoch accuracy is not the saved model's, when they differ: the model kept is
+ * the epoch with the lowest validation loss, which a single lucky epoch's accuracy can beat.
+ */
+function AccuracyNote(props: { summary: RunSummary; epochs: EpochMetrics[] }) {
+  const { summary, epochs } = props;
+  const best = summary.bestValAccuracy;
+  if (best === undefined || summary.finalValAccuracy === undefined) return null;
+  if (formatPercent(best) === formatPercent(summary.finalValAccuracy)) return null;
+  const top = epochs.find((e) => e.valAccuracy === best);
+  return (
+    <p className="muted small" data-testid="accuracy-note">
+      Epoch {top?.epoch ?? '?'} reached {formatPercent(best)}, but the model kept is the epoch with
+      the lowest validation loss: loss weighs how sure each answer is, so it predicts new images
+      better than one epoch’s count of right answers.
+    </p>
+  );
+}
 
 /** One run reopened from its folder: why it ended, its curves, its settings, what to do next. */
 export function RunDetail() {
@@ -65,17 +87,25 @@ export function RunDetail() {
           ) : null}
         </Alert>
       ) : null}
+      {summary.continuedFrom ? (
+        <p className="muted" data-testid="run-detail-lineage">
+          Continues the run “{summary.continuedFrom.name}” after its epoch{' '}
+          {summary.continuedFrom.epochsDone}; that run is kept as it was.
+        </p>
+      ) : null}
       <div className="stats compact">
-        <Stat label="saved model's val. accuracy" value={formatPercent(summary.finalValAccuracy)} />
-        <Stat label="best epoch's val. accuracy" value={formatPercent(summary.bestValAccuracy)} />
+        <Stat label="val. accuracy (saved model)" value={formatPercent(summary.finalValAccuracy)} />
+        <Stat label="dataset" value={summary.dataset?.name ?? '—'} />
+        <Stat label="what trained" value={summary.plan ?? '—'} />
         <Stat label="epochs" value={`${summary.epochsDone} of ${summary.epochsPlanned}`} />
         <Stat
           label="duration"
           value={summary.durationMs === undefined ? '—' : formatDuration(summary.durationMs)}
         />
         <Stat label="base model" value={summary.baseModel} />
-        <Stat label="backend" value={summary.backend ?? '—'} />
+        <Stat label="engine" value={summary.backend ?? '—'} />
       </div>
+      <AccuracyNote summary={summary} epochs={epochs} />
       <div className="button-row">
         <button
           type="button"

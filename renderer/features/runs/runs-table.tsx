@@ -59,6 +59,11 @@ function NameCell(props: { run: RunSummary }) {
   return (
     <div className="run-name-cell">
       <span className="run-name">{run.name}</span>
+      {run.continuedFrom ? (
+        <span className="run-lineage muted small" data-testid="run-lineage">
+          continues “{run.continuedFrom.name}” after its epoch {run.continuedFrom.epochsDone}
+        </span>
+      ) : null}
       <button
         type="button"
         className="btn link small"
@@ -99,7 +104,10 @@ function DeleteCell(props: { run: RunSummary }) {
   );
 }
 
-/** Every run folder: name, date, base model, the saved model's validation accuracy, duration, backend. */
+/**
+ * Every run folder: name (and the run it continued), date, dataset, base model and what of it
+ * trained, the saved model's validation accuracy, duration and the engine it ran on.
+ */
 export function RunsTable() {
   const s = useStudio(
     useShallow((state) => ({
@@ -120,7 +128,8 @@ export function RunsTable() {
             </th>
             <th scope="col">Name</th>
             <th scope="col">Started</th>
-            <th scope="col">Base model</th>
+            <th scope="col">Dataset</th>
+            <th scope="col">Base model and plan</th>
             <th
               scope="col"
               className="num"
@@ -131,7 +140,9 @@ export function RunsTable() {
             <th scope="col" className="num">
               Duration
             </th>
-            <th scope="col">Backend</th>
+            <th scope="col" title="The compute backend the run trained on">
+              Engine
+            </th>
             <th scope="col">Status</th>
             <th scope="col">
               <span className="visually-hidden">Actions</span>
@@ -157,12 +168,16 @@ export function RunsTable() {
                 <NameCell run={run} />
               </td>
               <td className="nowrap">{formatDate(run.startedAt)}</td>
-              <td>{run.baseModel}</td>
+              <td data-testid="run-dataset">{run.dataset?.name ?? '—'}</td>
+              <td data-testid="run-plan">
+                {run.baseModel}
+                {run.plan ? <span className="run-plan muted small">{run.plan}</span> : null}
+              </td>
               <td className="num">{formatPercent(run.finalValAccuracy)}</td>
               <td className="num">
                 {run.durationMs === undefined ? '—' : formatDuration(run.durationMs)}
               </td>
-              <td className="backend-cell" title={run.backend}>
+              <td className="backend-cell" title={run.backend} data-testid="run-engine">
                 {run.backend?.split(' (')[0] ?? '—'}
               </td>
               <td>

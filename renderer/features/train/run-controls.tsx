@@ -2,7 +2,7 @@ import { useId, type FormEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Alert } from '../../components/alert';
 import { useStudio } from '../../store/store-context';
-import { isRunActive, parseExtendEpochs } from '../../store/training-slice';
+import { extendBlocker, isRunActive, parseExtendEpochs } from '../../store/training-slice';
 
 /**
  * Start, Pause/Resume, Cancel and "Extend by N epochs". Every button stays in place and is
@@ -20,6 +20,7 @@ export function RunControls(props: { formId: string }) {
       blockers: state.trainBlockers().join('\n'),
       extendEpochs: state.extendEpochs,
       hasSummary: state.runSummary !== null,
+      extendBlocker: extendBlocker(state.runSummary, state.dataset),
       pause: state.pauseTraining,
       resume: state.resumeTraining,
       cancel: state.cancelTraining,
@@ -32,7 +33,7 @@ export function RunControls(props: { formId: string }) {
   const running = s.status === 'running' && s.runId !== null;
   const blockers = s.blockers ? s.blockers.split('\n') : [];
   const canExtend =
-    (running || (s.status === 'completed' && s.hasSummary)) &&
+    (running || (s.status === 'completed' && s.hasSummary && s.extendBlocker === null)) &&
     parseExtendEpochs(s.extendEpochs) !== null &&
     s.busy === null;
 
@@ -104,6 +105,11 @@ export function RunControls(props: { formId: string }) {
             <li key={blocker}>{blocker}</li>
           ))}
         </ul>
+      ) : null}
+      {s.status === 'completed' && s.extendBlocker ? (
+        <p className="muted small" data-testid="extend-blocker">
+          {s.extendBlocker}
+        </p>
       ) : null}
       {s.error ? (
         <Alert title="That did not work">

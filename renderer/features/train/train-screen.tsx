@@ -1,4 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
+import { describePlan } from '../../../shared/freeze-plan';
 import { plural } from '../../components/format';
 import { useStudio } from '../../store/store-context';
 import { EpochTable } from './epoch-table';
@@ -11,8 +12,8 @@ function TrainingPlan() {
   const s = useStudio(
     useShallow((state) => ({
       dataset: state.dataset,
-      model: state.modelInfo?.name ?? null,
-      unfrozen: state.trainableLayers.length,
+      model: state.modelInfo,
+      plan: state.modelInfo ? describePlan(state.modelInfo, state.freezePlan()) : '',
     })),
   );
   if (!s.dataset || !s.model) return null;
@@ -20,8 +21,8 @@ function TrainingPlan() {
     <p className="plan muted" data-testid="training-plan">
       {plural(s.dataset.classes.length, 'class', 'classes')} ·{' '}
       {plural(s.dataset.split.train, 'training image')} ·{' '}
-      {plural(s.dataset.split.val, 'validation image')} · base <strong>{s.model}</strong>{' '}
-      {s.unfrozen === 0 ? '(frozen)' : `(${plural(s.unfrozen, 'layer')} fine-tuned)`}
+      {plural(s.dataset.split.val, 'validation image')} · base <strong>{s.model.name}</strong>:{' '}
+      {s.plan}
     </p>
   );
 }
