@@ -62,7 +62,7 @@ describe('trust: a class without training images', () => {
         modelsDirs: [fixtureModelsDir],
         cacheDir: path.join(temp.dir, 'cache'),
         exclusionsOf: () => Promise.resolve([]),
-        checkPlan: (_model, _layer, plan) => Promise.resolve(plan),
+        checkPlan: (_model, _layer, plan) => Promise.resolve({ plan, label: 'head only' }),
       }),
     ).rejects.toThrow(
       'This dataset cannot be trained: “bees” has 5 validation images but no training images, ' +
