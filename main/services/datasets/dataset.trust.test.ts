@@ -11,6 +11,7 @@ import { findCatalogEntry } from '../../../shared/catalog';
 import { DatasetSummary, TrainConfig } from '../../../shared/domain';
 import { fixtureModelsDir } from '../models/test-fixtures';
 import { resolveTraining } from '../training/resolve-job';
+import { decodeToRgb } from './decode-image';
 import { scanDataset } from './scan-dataset';
 import { makeTempDir, writeClasses } from './test-images';
 
@@ -152,5 +153,29 @@ describe('trust: special files', () => {
       kind: 'unsupported',
       message: expect.stringMatching(/not a regular file/),
     });
+  });
+});
+
+describe('trust: decoding (training, evaluation, predict) opens only regular files', () => {
+  it(
+    'a FIFO is refused without being opened, so a predict on it cannot hang',
+    { timeout: 20_000 },
+    async () => {
+      const fifo = path.join(temp.dir, 'pipe.jpg');
+      execFileSync('mkfifo', [fifo]);
+      await expect(decodeToRgb(fifo, 32)).rejects.toThrow(
+        `${fifo} is not a regular image file (a folder, pipe, socket or device); it was not opened.`,
+      );
+    },
+  );
+
+  it('a character device (/dev/zero) is refused the same way', { timeout: 20_000 }, async () => {
+    await expect(decodeToRgb('/dev/zero', 32)).rejects.toThrow(/not a regular image file/);
+  });
+
+  it('a folder named like an image is refused with the same words', async () => {
+    const folder = path.join(temp.dir, 'folder.jpg');
+    mkdirSync(folder);
+    await expect(decodeToRgb(folder, 32)).rejects.toThrow(/not a regular image file/);
   });
 });

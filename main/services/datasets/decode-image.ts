@@ -3,6 +3,7 @@
  * that feeds a model: EXIF orientation applied, CMYK/grey/palette/16-bit converted to 8-bit
  * sRGB, transparency flattened onto white, then resized to a square. Pure sharp, no TF.js.
  */
+import { stat } from 'node:fs/promises';
 import sharp from 'sharp';
 
 export interface DecodedImage {
@@ -31,6 +32,13 @@ export async function decodeToRgb(
   options: DecodeOptions = {},
 ): Promise<DecodedImage> {
   const [height, width] = typeof size === 'number' ? [size, size] : size;
+  // Opening a pipe blocks until someone writes to it (a predict on a FIFO hung for minutes):
+  // only regular files are handed to the decoder; stat never opens the file.
+  if (typeof input === 'string' && !(await stat(input)).isFile()) {
+    throw new Error(
+      `${input} is not a regular image file (a folder, pipe, socket or device); it was not opened.`,
+    );
+  }
   const { data, info } = await sharp(input, {
     failOn: 'truncated',
     limitInputPixels: options.maxPixels ?? 100_000_000,
