@@ -31,6 +31,7 @@ import type { ViewSettings } from './extract-batch';
 import { extractMissing } from './extract-missing';
 import type { ExtractionPool } from './extraction-pool';
 import type { FeatureEngine } from './feature-engine';
+import { rememberHostValues } from './host-values';
 
 /** Bump when decoding or feature layout changes, so old cache folders are not reused. */
 const CACHE_FORMAT = 3;
@@ -132,7 +133,10 @@ export class FeatureTable {
       this.readRow(this.slots[item]! * this.views + view, flat, index * width);
     });
     if (this.partShapes.length === 1) {
-      return [tf.tensor(flat, [rows.length, ...this.partShapes[0]!])];
+      const tensor = tf.tensor(flat, [rows.length, ...this.partShapes[0]!]);
+      // A head trained on the host reads the rows from here, not back from the backend.
+      rememberHostValues(tensor, flat);
+      return [tensor];
     }
     let column = 0;
     return this.partShapes.map((shape) => {

@@ -5,6 +5,8 @@
  * class weights, label smoothing, seeded dropout masks and per-group rates.
  */
 import * as tf from '@tensorflow/tfjs';
+import { HostDenseHead, type HostUpdate } from './host-dense-head';
+import { hostValues } from './host-values';
 import type { Head } from './model-parts';
 import { headLayers } from './model-parts';
 
@@ -24,6 +26,12 @@ export interface NetOptions {
   batchNormTrains: boolean;
   /** Seeded generator for the dropout masks. */
   random: () => number;
+  /**
+   * 'auto' (default): a dense softmax head on pooled features with no trainable base part trains
+   * on the host (host-dense-head.ts); 'tfjs': every step as TF.js ops (the reference it is
+   * tested against).
+   */
+  engine?: 'auto' | 'tfjs';
 }
 
 export interface Rates {
@@ -45,6 +53,29 @@ function createOptimizer(kind: 'adam' | 'sgd', momentum: number): Optimizer {
   return optimizer as unknown as Optimizer;
 }
 
+/** The host step for a plain dense softmax head with nothing of the base training, if it fits. */
+function hostHead(options: NetOptions, optimizer: Optimizer): HostDenseHead | undefined {
+  const { head } = options;
+  const config = head.dense.getConfig();
+  const weights = head.dense.trainableWeights.map((weight) => weight.read() as tf.Variable);
+  const kernel = weights.find((weight) => weight.rank === 2);
+  const bias = weights.find((weight) => weight.rank === 1);
+  if (options.engine === 'tfjs' || options.trainable || head.hidden) return undefined;
+  if (config.activation !== 'softmax' || !kernel || !bias || weights.length !== 2) return undefined;
+  const fields = optimizer as unknown as Record<string, number>;
+  const update: HostUpdate =
+    options.optimizer === 'adam'
+      ? { kind: 'adam', beta1: fields.beta1!, beta2: fields.beta2!, epsilon: fields.epsilon! }
+      : { kind: 'momentum', momentum: fields.momentum! };
+  return new HostDenseHead(kernel, bias, update, {
+    classCount: options.classCount,
+    labelSmoothing: options.labelSmoothing,
+    ...(options.classWeights ? { classWeights: options.classWeights } : {}),
+    dropout: head.rate,
+    random: options.random,
+  });
+}
+
 function setRate(optimizer: Optimizer, rate: number): void {
   // SGD keeps the rate as a tensor (setLearningRate); Adam reads the field at every step.
   if (optimizer.setLearningRate) optimizer.setLearningRate(rate);
@@ -60,6 +91,8 @@ export class TrainableNet {
   private readonly headVariables: tf.Variable[];
   private readonly baseVariables: tf.Variable[];
   private readonly weightsTensor: tf.Tensor1D | undefined;
+  /** The host step, when the head allows it (then the TF.js optimizers stay unused). */
+  private readonly host: HostDenseHead | undefined;
 
   constructor(private readonly options: NetOptions) {
     this.headOptimizer = createOptimizer(options.optimizer, options.momentum);
@@ -71,6 +104,12 @@ export class TrainableNet {
     this.weightsTensor = options.classWeights
       ? tf.tensor1d(options.classWeights as number[])
       : undefined;
+    this.host = hostHead(options, this.headOptimizer);
+  }
+
+  /** Where steps compute: 'host' (host-dense-head.ts) or 'tfjs' (TF.js ops with the tape). */
+  get engine(): 'host' | 'tfjs' {
+    return this.host ? 'host' : 'tfjs';
   }
 
   /** Whether there are base weights to train in a fine-tuning phase. */
@@ -80,6 +119,7 @@ export class TrainableNet {
 
   /** Every variable that can train (head and base part), for snapshots. */
   get variables(): tf.Variable[] {
+    this.host?.flush();
     return [...this.headVariables, ...this.baseVariables];
   }
 
@@ -98,6 +138,7 @@ export class TrainableNet {
 
   /** Probabilities for a batch of boundary tensors (or pooled features). */
   forward(inputs: tf.Tensor[], training: boolean): tf.Tensor2D {
+    this.host?.flush();
     const { head, trainable } = this.options;
     let x: tf.Tensor;
     if (trainable) {
@@ -126,12 +167,25 @@ export class TrainableNet {
       .neg() as tf.Tensor1D;
   }
 
+  /** Pooled feature rows of a batch on the host (pooled on the backend first when needed). */
+  private hostRows(inputs: tf.Tensor[]): Float32Array {
+    const input = inputs[0]!;
+    if (input.rank === 2 || !this.options.head.pool) return hostValues(input);
+    const pooled = tf.tidy(() => this.options.head.pool!.apply(input) as tf.Tensor);
+    try {
+      return hostValues(pooled);
+    } finally {
+      pooled.dispose();
+    }
+  }
+
   /** One optimisation step on a batch; the base part trains only when `rates.base` > 0. */
   async trainStep(
     inputs: tf.Tensor[],
     labels: readonly number[],
     rates: Rates,
   ): Promise<BatchResult> {
+    if (this.host) return this.host.step(this.hostRows(inputs), labels, rates.head);
     const trainBase = rates.base > 0 && this.baseVariables.length > 0;
     const variables = trainBase ? this.variables : this.headVariables;
     setRate(this.headOptimizer, rates.head);
@@ -173,6 +227,11 @@ export class TrainableNet {
     inputs: tf.Tensor[],
     labels: readonly number[],
   ): Promise<{ lossSum: number; correct: number; probabilities: Float32Array }> {
+    if (this.host) {
+      // Validation closes every epoch: the layers get the epoch's weights here at the latest.
+      this.host.flush();
+      return this.host.evaluate(this.hostRows(inputs), labels);
+    }
     const [lossSum, correct, probabilities] = tf.tidy(() => {
       const labelTensor = tf.tensor1d(labels as number[], 'int32');
       const p = this.forward(inputs, false);
@@ -194,6 +253,16 @@ export class TrainableNet {
   /** Copies of every trainable variable (for best-weights restore). */
   snapshot(): tf.Tensor[] {
     return this.variables.map((variable) => tf.clone(variable));
+  }
+
+  /**
+   * Writes host-trained weights into the head's layers. Steps on the host leave the layers
+   * behind until then (writing them back costs more than the step itself); evaluate, snapshot,
+   * restore, forward and `variables` do it first, so only a caller reading the layers right
+   * after trainStep needs this.
+   */
+  syncWeights(): void {
+    this.host?.flush();
   }
 
   restore(snapshot: readonly tf.Tensor[]): void {
