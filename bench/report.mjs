@@ -100,6 +100,19 @@ function modelRows(run, peak, torch) {
   // Epoch times: the throughput ratio is PyTorch's time over ours.
   rows.at(-1).vsPyTorch =
     cached && torchHead ? torchHead.cachedEpochSeconds.median / cached : undefined;
+  const large = head?.largeEpochSeconds?.median;
+  add(
+    '2',
+    'head epoch on cached features, real size',
+    head,
+    large,
+    's/epoch',
+    large && (head.largeEpochRows * trainFlops(hm)) / large,
+    undefined,
+    ` (${fmt(head?.largeEpochRows)} rows)`,
+  );
+  rows.at(-1).vsPyTorch =
+    large && torchHead?.largeEpochSeconds ? torchHead.largeEpochSeconds.median / large : undefined;
   add(
     '2',
     'head epoch without cache (base re-run)',
