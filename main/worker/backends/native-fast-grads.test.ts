@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { applyFreezePlan } from '../training/model-parts';
 import { installNativeFastGrads } from './native-fast-grads';
 import { findNativeDir } from './pip-native';
 
@@ -121,6 +122,31 @@ describe.skipIf(!built && !mustRun)('installNativeFastGrads', () => {
     expect(fused.kernels).toContain('TransferStudioNativeReluGrad');
     expect(fused.kernels).toContain('TransferStudioNativeRelu6Grad');
     expect(fused.kernels.length).toBeLessThan(nativeStock.kernels.length / 2);
+  });
+
+  it('fine-tunes BatchNorm held in inference mode and ReLU6 with one TensorFlow kernel each way', async () => {
+    // As the engine fine-tunes: every layer trains, BatchNorm normalises with its moving
+    // statistics (model-parts.ts), ReLU6 is the studio's own (training-calls.ts).
+    await tf.setBackend('cpu');
+    const frozenStats = buildModel();
+    applyFreezePlan(frozenStats, {
+      mode: 'custom',
+      trainableLayers: frozenStats.layers.map((layer) => layer.name),
+    });
+    const expected = await trainingStep('cpu', frozenStats, start);
+    const native = await trainingStep('tensorflow', frozenStats, start);
+    expect(native.loss).toBeCloseTo(expected.loss, 5);
+    for (const [name, grad] of Object.entries(expected.grads)) {
+      expectClose(native.grads[name]!, grad, `gradient of ${name}`);
+    }
+    // The moving statistics stay as they were (inference mode).
+    expected.weights.forEach((w, i) => expectClose(native.weights[i]!, w, `weight ${i}`));
+    // No affine map as ops (Rsqrt of the variance) and no composed ReLU6 gradient (LogicalAnd).
+    expect(expected.kernels).toContain('Rsqrt');
+    expect(expected.kernels).toContain('LogicalAnd');
+    expect(native.kernels).not.toContain('Rsqrt');
+    expect(native.kernels).not.toContain('LogicalAnd');
+    expect(native.kernels).toContain('TransferStudioRelu6Backprop');
   });
 
   it('leaves the plain-JS backend exactly as it was', async () => {

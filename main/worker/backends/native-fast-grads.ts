@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { RELU6_BACKPROP } from './wasm-gradients';
 
 /**
  * Fused TensorFlow kernels for the slowest parts of fine-tuning on the native backend.
@@ -64,7 +65,90 @@ export function installNativeFastGrads(): boolean {
   installed = true;
   installActivationGrads();
   installFusedBatchNorm();
+  installRelu6Backprop();
   return true;
+}
+
+/**
+ * The studio's own ReLU6 (training-calls.ts: its gradient reads the output, 0 < y < 6 ⇔
+ * 0 < x < 6) as TensorFlow's one Relu6Grad kernel, instead of greater, less, logical-and, cast
+ * and multiply over every activation.
+ */
+function installRelu6Backprop(): void {
+  tf.registerKernel({
+    kernelName: RELU6_BACKPROP,
+    backendName: 'tensorflow',
+    kernelFunc: ({ inputs, backend }) => {
+      const native = backend as unknown as NativeBackend;
+      const type = { name: 'T', type: native.binding.TF_ATTR_TYPE, value: native.binding.TF_FLOAT };
+      return native.executeSingleOutput(
+        'Relu6Grad',
+        [type],
+        [inputs.dy as tf.Tensor, inputs.y as tf.Tensor],
+      );
+    },
+  });
+}
+
+/** The fields of a BatchNorm held in inference mode (model-parts.ts) this needs. */
+export interface FrozenBatchNorm {
+  x: tf.Tensor;
+  gamma: tf.Tensor;
+  beta: tf.Tensor;
+  movingMean: tf.Tensor;
+  movingVariance: tf.Tensor;
+  epsilon: number;
+}
+
+/**
+ * BatchNorm with its moving statistics (the studio holds every base BatchNorm so while
+ * fine-tuning) as one TensorFlow kernel each way: FusedBatchNormV3 with is_training false, and
+ * FusedBatchNormGradV3, which gives the gradients of x, γ and β in one pass. Written as TF.js
+ * ops, the same map is a multiply and an add forward and three multiplies and two sums back,
+ * each over every activation. Undefined off the native backend or for other shapes (the caller
+ * then writes it as ops); γ and β get the same gradients either way, to float rounding.
+ */
+export function nativeFrozenBatchNorm(bn: FrozenBatchNorm): tf.Tensor | undefined {
+  const native = nativeBackend();
+  const { x, gamma, beta, movingMean, movingVariance } = bn;
+  if (!native || x.rank !== 4 || !isFloat(x, gamma, beta, movingMean, movingVariance)) {
+    return undefined;
+  }
+  const { binding } = native;
+  const attrs: OpAttr[] = [
+    { name: 'T', type: binding.TF_ATTR_TYPE, value: binding.TF_FLOAT },
+    { name: 'U', type: binding.TF_ATTR_TYPE, value: binding.TF_FLOAT },
+    { name: 'epsilon', type: binding.TF_ATTR_FLOAT, value: bn.epsilon },
+    { name: 'data_format', type: binding.TF_ATTR_STRING, value: 'NHWC' },
+    { name: 'is_training', type: binding.TF_ATTR_BOOL, value: false },
+  ];
+  const op = tf.customGrad((input, scale, offset, save) => {
+    const outputs = native.executeMultipleOutputs(
+      'FusedBatchNormV3',
+      [...attrs, { name: 'exponential_avg_factor', type: binding.TF_ATTR_FLOAT, value: 1 }],
+      [input as tf.Tensor, scale as tf.Tensor, offset as tf.Tensor, movingMean, movingVariance],
+      6,
+    );
+    // Only y and reserve_space_3 are used; with is_training false the gradient kernel reads
+    // the moving statistics themselves as reserve_space_1 and 2.
+    tf.dispose(outputs.slice(1, 5));
+    (save as (tensors: tf.Tensor[]) => void)([input as tf.Tensor, scale as tf.Tensor, outputs[5]!]);
+    return {
+      value: outputs[0]!,
+      gradFunc: (dy, saved) => {
+        const [savedX, savedScale, reserve3] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+        const [dx, dScale, dOffset, ...rest] = native.executeMultipleOutputs(
+          'FusedBatchNormGradV3',
+          attrs,
+          [dy as tf.Tensor, savedX, savedScale, movingMean, movingVariance, reserve3],
+          5,
+        );
+        tf.dispose(rest);
+        return [dx!, dScale!, dOffset!];
+      },
+    };
+  }) as (x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor) => tf.Tensor;
+  return op(x, gamma, beta);
 }
 
 function installActivationGrads(): void {

@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { FreezePlan } from '../../../shared/domain';
+import { nativeFrozenBatchNorm } from '../backends/native-fast-grads';
 import { useTrainingCalls } from './training-calls';
 
 /**
@@ -51,7 +52,8 @@ interface BatchNormWeights {
  * Normalises with the moving statistics whatever the `training` flag says. Written as the
  * affine map it is in inference mode (x·s + (β − μ·s), s = γ/√(σ²+ε)) rather than through
  * TF.js's batchNorm op, whose gradient broadcasts with tiles and is several times slower to
- * train through; the result is the same to float rounding, and γ, β still train.
+ * train through; the result is the same to float rounding, and γ, β still train. On native
+ * TensorFlow it is TensorFlow's fused kernel each way (nativeFrozenBatchNorm).
  */
 function holdInInferenceMode(layer: tf.layers.Layer): void {
   const patched = layer as tf.layers.Layer & { inferenceOnly?: boolean };
@@ -63,6 +65,18 @@ function holdInInferenceMode(layer: tf.layers.Layer): void {
   layer.call = (inputs, kwargs) => {
     const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor;
     if (!lastAxis || x.rank !== 4) return call(inputs, { ...kwargs, training: false });
+    const fused =
+      bn.gamma && bn.beta
+        ? nativeFrozenBatchNorm({
+            x,
+            gamma: bn.gamma.read(),
+            beta: bn.beta.read(),
+            movingMean: bn.movingMean.read(),
+            movingVariance: bn.movingVariance.read(),
+            epsilon: bn.epsilon,
+          })
+        : undefined;
+    if (fused) return fused;
     const mean = bn.movingMean.read();
     const inverse = tf.rsqrt(bn.movingVariance.read().add(bn.epsilon));
     const scale = bn.gamma ? inverse.mul(bn.gamma.read()) : inverse;
