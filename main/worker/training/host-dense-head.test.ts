@@ -12,6 +12,7 @@ import { hymenopteraItems } from '../../services/training/test-jobs';
 import { selectBackend } from '../backends/backend-chain';
 import { CachedSource } from './batch-source';
 import { buildFeatureTable, type FeatureTable } from './feature-cache';
+import { TfjsFeatureEngine } from './feature-engine';
 import { InferenceGraph } from './inference-graph';
 import { createHead, headModel } from './model-parts';
 import { seededRandom } from './seeded-random';
@@ -28,7 +29,7 @@ beforeAll(async () => {
   });
   const graph = InferenceGraph.fromModel(cut);
   table = await buildFeatureTable(
-    graph,
+    new TfjsFeatureEngine(graph, { size: [224, 224], pool: true }),
     [cut.outputs[0]!.shape.slice(1) as number[]],
     hymenopteraItems('train', 12),
     testTableOptions(),
