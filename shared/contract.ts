@@ -69,14 +69,14 @@ export const requestSchemas = {
     response: BackendReport,
   },
   'datasets:scan': {
-    request: z.object({ paths: z.array(z.string().min(1)).min(1).max(MAX_DATASET_ROOTS) }).strict(),
+    request: z.object({ paths: z.array(AbsolutePath).min(1).max(MAX_DATASET_ROOTS) }).strict(),
     response: DatasetSummary,
   },
   'datasets:set-excluded': {
     request: z
       .object({
-        roots: z.array(z.string().min(1)).min(1).max(MAX_DATASET_ROOTS),
-        path: z.string().min(1),
+        roots: z.array(AbsolutePath).min(1).max(MAX_DATASET_ROOTS),
+        path: AbsolutePath,
         excluded: z.boolean(),
       })
       .strict(),
@@ -95,7 +95,7 @@ export const requestSchemas = {
   'datasets:images': {
     request: z
       .object({
-        roots: z.array(z.string().min(1)).min(1).max(MAX_DATASET_ROOTS),
+        roots: z.array(AbsolutePath).min(1).max(MAX_DATASET_ROOTS),
         className: z.string().min(1),
         offset: z.number().int().nonnegative(),
         limit: z.number().int().min(1).max(500),
@@ -258,7 +258,7 @@ export const requestSchemas = {
     request: z
       .object({
         runId: z.string().min(1),
-        paths: z.array(z.string().min(1)).min(1).max(MAX_DATASET_ROOTS),
+        paths: z.array(AbsolutePath).min(1).max(MAX_DATASET_ROOTS),
       })
       .strict(),
     response: z.object({
@@ -280,7 +280,7 @@ export const requestSchemas = {
   },
   /** Shows a file in the system's file manager (Electron); the web shell returns the folder. */
   'files:show-in-folder': {
-    request: z.object({ path: z.string().min(1) }).strict(),
+    request: z.object({ path: AbsolutePath }).strict(),
     response: z.object({ folder: z.string(), revealed: z.boolean() }),
   },
   /** Moves an evaluated image to another class folder of its dataset (undo with files:undo). */
@@ -289,7 +289,7 @@ export const requestSchemas = {
       .object({
         runId: z.string().min(1),
         evaluationId: EvaluationId.default('validation'),
-        path: z.string().min(1),
+        path: AbsolutePath,
         className: z.string().min(1),
       })
       .strict(),

@@ -5,6 +5,7 @@
  * domain.ts; pure TypeScript.
  */
 import { z } from 'zod';
+import { AbsolutePath } from './absolute-path';
 import { EpochMetrics, RunSummary, TrainConfig } from './domain';
 
 /** One labelled image and the model's probabilities for it (row order = labels). */
@@ -188,7 +189,7 @@ export type SettingRow = z.infer<typeof SettingRow>;
 
 /** An image to predict: a file on disk (Electron, CLI) or JPEG/PNG bytes (browser, webcam). */
 export const PreviewInput = z.union([
-  z.object({ path: z.string().min(1) }).strict(),
+  z.object({ path: AbsolutePath }).strict(),
   z
     .object({
       name: z.string().max(300),

@@ -52,6 +52,8 @@ describe('checkScanRequest', () => {
 
   it('checks the paths of a well-formed request', async () => {
     expect(await checkScanRequest({ paths: [fixtureTrain] })).toBeNull();
-    expect((await checkScanRequest({ paths: ['relative'] }))?.code).toBe('invalid-request');
+    expect((await checkScanRequest({ paths: [__filename] }))?.code).toBe('invalid-request');
+    // A relative path does not match the contract (AbsolutePath): dispatch refuses it.
+    expect(await checkScanRequest({ paths: ['relative'] })).toBeNull();
   });
 });
