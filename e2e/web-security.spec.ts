@@ -25,7 +25,7 @@ function handshake(url: string, headers: Record<string, string>): Promise<number
   });
 }
 
-test.describe('web shell security', () => {
+test.describe('trust: web shell security', () => {
   test('the WebSocket refuses a connection without the token', async () => {
     const origin = studioEnv('STUDIO_ORIGIN');
     expect(await handshake(wsUrl(), { origin })).toBe(401);

@@ -13,7 +13,7 @@ import {
 const rendererDir = path.resolve('/opt/transfer-studio/dist/renderer');
 const indexUrl = pathToFileURL(path.join(rendererDir, 'index.html')).href;
 
-describe('isAppPageUrl', () => {
+describe('trust: isAppPageUrl', () => {
   it('accepts the renderer index, with a hash or query', () => {
     expect(isAppPageUrl(indexUrl, rendererDir)).toBe(true);
     expect(isAppPageUrl(`${indexUrl}#/train`, rendererDir)).toBe(true);
@@ -39,7 +39,7 @@ describe('isAppPageUrl', () => {
   });
 });
 
-describe('isTrustedSender', () => {
+describe('trust: isTrustedSender', () => {
   const trusted = { webContentsIds: new Set([7]), rendererDir };
 
   it('trusts the main frame of the app window on the app page', () => {
@@ -67,7 +67,7 @@ describe('isTrustedSender', () => {
   });
 });
 
-describe('permissions', () => {
+describe('trust: permissions', () => {
   it('allows clipboard writes for the app page only', () => {
     expect(isPermissionAllowed('clipboard-sanitized-write', indexUrl, rendererDir)).toBe(true);
     expect(
@@ -83,7 +83,7 @@ describe('permissions', () => {
   );
 });
 
-describe('webcam (media) requests', () => {
+describe('trust: webcam (media) requests', () => {
   it('allows video only, from the app page only', () => {
     expect(isMediaRequestAllowed(['video'], indexUrl, rendererDir)).toBe(true);
     expect(isMediaRequestAllowed(['audio'], indexUrl, rendererDir)).toBe(false);
@@ -94,7 +94,7 @@ describe('webcam (media) requests', () => {
   });
 });
 
-describe('CONTENT_SECURITY_POLICY', () => {
+describe('trust: CONTENT_SECURITY_POLICY', () => {
   const directives = new Map(
     CONTENT_SECURITY_POLICY.split(';').map((part) => {
       const [name, ...values] = part.trim().split(/\s+/);

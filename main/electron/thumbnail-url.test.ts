@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isThumbnailId, parseThumbnailUrl, thumbnailUrlFor } from './thumbnail-url';
 
-describe('thumbnail URLs', () => {
+describe('trust: thumbnail URLs', () => {
   it('round-trips the ids the registry issues (32 hex characters)', () => {
     const id = '0f3a9c4be21d7788aa55ff0011223344';
     expect(thumbnailUrlFor(id)).toBe(`studio-thumb://thumb/${id}`);

@@ -27,7 +27,7 @@ async function ask(ws: WebSocket, frame: unknown): Promise<Record<string, unknow
   return reply;
 }
 
-describe('web shell', () => {
+describe('trust: web shell', () => {
   let workDir: string;
   let shell: WebShell;
   let cookie: string;

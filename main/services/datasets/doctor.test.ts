@@ -126,7 +126,7 @@ const kindsOf = (file: string) =>
     .sort();
 const used = (file: string) => scanned.files.some((entry) => entry.path === file);
 
-describe('dataset doctor on bad files', () => {
+describe('trust: dataset doctor on bad files', () => {
   it('finishes with a valid summary and every problem explained', () => {
     expect(DatasetSummary.parse(scanned.summary)).toEqual(scanned.summary);
     for (const problem of scanned.summary.problems) {
@@ -241,7 +241,7 @@ describe('dataset doctor on bad files', () => {
   });
 });
 
-describe('dataset doctor on a test folder', () => {
+describe('trust: dataset doctor on a test folder', () => {
   const inTest = (...parts: string[]) => path.join(root, 'test', ...parts);
   const tested = (file: string) => scanned.testFiles.some((entry) => entry.path === file);
 

@@ -12,7 +12,7 @@ afterAll(async () => {
   await fs.rm(work, { recursive: true, force: true });
 });
 
-describe('describeExportTarget', () => {
+describe('trust: describeExportTarget', () => {
   it('a new folder, or an empty one, is free', async () => {
     expect(await describeExportTarget(path.join(work, 'new', 'deeper'), true)).toEqual({
       status: 'free',
