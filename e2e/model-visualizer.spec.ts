@@ -126,6 +126,54 @@ test('MobileNet v1 0.25: block diagram, live totals, presets, handle, BatchNorm 
   await new StudioPage(page).screenshot(path.join(screenshots, 'model-v1.png'));
 });
 
+/** Centre of the gap where the handle would sit with `frozen` blocks below it. */
+async function gapCentre(page: Page, frozen: number): Promise<{ x: number; y: number }> {
+  const box = (await page.locator(`[data-gap="${frozen}"]`).boundingBox())!;
+  return { x: box.x + 40, y: box.y + box.height / 2 };
+}
+
+test('the freeze handle follows a mouse drag and a touch drag across the whole network', async ({
+  page,
+}) => {
+  test.setTimeout(3 * 60_000);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const model = await openModelTab(page, false);
+  await model.choose(/MobileNet v1 0\.25/);
+  await expect(model.handle).toHaveAttribute('aria-valuenow', '14');
+
+  // Mouse: four blocks down in one drag (the handle is re-rendered at every gap it passes).
+  await model.handle.evaluate((handle) => handle.scrollIntoView({ block: 'center' }));
+  const start = (await model.handle.boundingBox())!;
+  await page.mouse.move(start.x + 40, start.y + start.height / 2);
+  await page.mouse.down();
+  const four = await gapCentre(page, 10);
+  await page.mouse.move(four.x, four.y, { steps: 12 });
+  await expect(model.handle).toHaveAttribute('aria-valuenow', '10');
+  // Held at the bottom edge of the window, the screen scrolls down to the input.
+  await page.mouse.move(four.x, 795, { steps: 6 });
+  await expect(model.handle).toHaveAttribute('aria-valuenow', '0');
+  await page.mouse.up();
+  await expect(model.handle).toHaveAttribute('aria-valuetext', '14 top blocks train');
+
+  // Touch (Chromium's own touch events, which become pointer events of type "touch").
+  const cdp = await page.context().newCDPSession(page);
+  await model.handle.evaluate((handle) => handle.scrollIntoView({ block: 'end' }));
+  const handleBox = (await model.handle.boundingBox())!;
+  const from = { x: handleBox.x + 40, y: handleBox.y + handleBox.height / 2 };
+  const to = await gapCentre(page, 3);
+  const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', point?: { x: number; y: number }) =>
+    cdp.send('Input.dispatchTouchEvent', {
+      type,
+      touchPoints: point ? [{ x: point.x, y: point.y }] : [],
+    });
+  await touch('touchStart', from);
+  for (let step = 1; step <= 10; step++)
+    await touch('touchMove', { x: from.x, y: from.y + ((to.y - from.y) * step) / 10 });
+  await touch('touchEnd');
+  await expect(model.handle).toHaveAttribute('aria-valuenow', '3');
+  await expect(model.handle).toHaveAttribute('aria-valuetext', '11 top blocks train');
+});
+
 test('Teachable Machine export imported from its folder: inverted residual blocks, advanced mode', async ({
   page,
 }) => {

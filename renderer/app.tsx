@@ -45,14 +45,14 @@ export function App() {
       <header className="app-header">
         <div className="brand">
           <span className="brand-mark" aria-hidden="true" />
-          Transfer Studio
+          <span className="brand-name">Transfer Studio</span>
         </div>
         <Tabs items={tabs} active={s.active} onSelect={s.select} label="Steps" />
         <RunsButton />
       </header>
       {/* Only the active panel is mounted; the state lives in the store, so nothing is lost. */}
-      <div className="app-body">
-        <main
+      <main className="app-body">
+        <div
           className="screen"
           id={`panel-${s.active}`}
           // The run history is opened from its header button, not a tab.
@@ -62,8 +62,8 @@ export function App() {
           tabIndex={0}
         >
           <Screen />
-        </main>
-      </div>
+        </div>
+      </main>
       <StatusBar />
     </div>
   );

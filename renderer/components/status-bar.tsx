@@ -41,7 +41,7 @@ export function StatusBar() {
       <span className="sep" aria-hidden="true" />
       <button
         type="button"
-        className="status-button"
+        className="status-button status-shrinks"
         aria-haspopup="dialog"
         title="Open the GPU doctor: which backends load and how to get a faster one"
         onClick={() => setDoctorOpen(true)}
@@ -54,7 +54,10 @@ export function StatusBar() {
       {s.saved && !s.runActive ? (
         <>
           <span className="sep" aria-hidden="true" />
-          <span title="The backend recorded in the finished run">
+          <span
+            className="status-shrinks"
+            title={`The backend recorded in the finished run: ${s.saved}`}
+          >
             Last run: <strong data-testid="run-backend">{s.saved}</strong>
           </span>
         </>
@@ -62,7 +65,10 @@ export function StatusBar() {
       {s.info ? (
         <>
           <span className="sep" aria-hidden="true" />
-          <span className="mono status-path" title="Data folder (runs, cache)">
+          <span
+            className="mono status-path status-shrinks"
+            title={`Data folder (runs, cache): ${s.info.dataDir}`}
+          >
             {s.info.dataDir}
           </span>
           <span className="spacer" />

@@ -8,7 +8,7 @@ import { useStudio } from '../../store/store-context';
 import { RunSelect } from '../runs/run-select';
 import { ChangesBanner } from './changes-banner';
 import { ClassMetricsTable } from './class-metrics-table';
-import { ConfusionMatrix } from './confusion-matrix';
+import { ConfusionMatrix, DENSE_FROM } from './confusion-matrix';
 import { FolderEvaluation } from './folder-evaluation';
 import { ImageGallery } from './image-gallery';
 import { MetricsSummary } from './metrics-summary';
@@ -81,7 +81,7 @@ export function EvaluateScreen() {
           </p>
           <MetricsSummary report={report} />
           <ChangesBanner runId={runId} />
-          <div className="eval-grid">
+          <div className={report.labels.length >= DENSE_FROM ? 'eval-stack' : 'eval-grid'}>
             <section className="card" aria-labelledby="confusion-title">
               <h2 className="section-title" id="confusion-title">
                 Confusion matrix

@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { GalleryView } from '../../store/evaluation-slice';
 import { useStudio } from '../../store/store-context';
@@ -13,6 +14,23 @@ function titleOf(view: GalleryView, labels: string[]): string {
     : `${actual} mistaken for ${predicted}`;
 }
 
+/**
+ * Brings the gallery into view when a confusion cell is picked (the matrix is above it, often a
+ * screen away), but not when the screen is opened again on a cell picked before.
+ */
+function useScrollToOnPick(view: GalleryView) {
+  const ref = useRef<HTMLElement>(null);
+  const seen = useRef(view);
+  useEffect(() => {
+    if (seen.current === view) return;
+    seen.current = view;
+    if (view.kind !== 'cell') return;
+    const calm = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+    ref.current?.scrollIntoView({ block: 'start', behavior: calm ? 'auto' : 'smooth' });
+  }, [view]);
+  return ref;
+}
+
 /** The images behind a confusion cell, the top losses, or all of them. */
 export function ImageGallery(props: { labels: string[]; misclassified: number }) {
   const s = useStudio(
@@ -25,11 +43,24 @@ export function ImageGallery(props: { labels: string[]; misclassified: number })
       more: state.loadMoreImages,
     })),
   );
+  const ref = useScrollToOnPick(s.view);
+  const title = titleOf(s.view, props.labels);
   return (
-    <section className="card gallery" aria-labelledby="gallery-title" data-testid="image-gallery">
+    <section
+      ref={ref}
+      className="card gallery"
+      aria-labelledby="gallery-title"
+      data-testid="image-gallery"
+    >
+      {/* Says what a click on a cell did, for those who do not see the gallery change. */}
+      <p className="visually-hidden" role="status" data-testid="gallery-announcement">
+        {s.status === 'ready'
+          ? `Showing ${s.total} image${s.total === 1 ? '' : 's'}: ${title}`
+          : ''}
+      </p>
       <div className="section-row">
         <h2 className="section-title" id="gallery-title">
-          {titleOf(s.view, props.labels)}
+          {title}
           <span className="count-badge" data-testid="gallery-total">
             {s.total}
           </span>

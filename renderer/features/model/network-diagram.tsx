@@ -1,10 +1,11 @@
-import { Fragment, useEffect, useRef, type KeyboardEvent, type PointerEvent } from 'react';
+import { Fragment, useEffect, useRef, type KeyboardEvent } from 'react';
 import type { ModelInfo } from '../../../shared/domain';
 import type { HeadLayer } from '../../../shared/training-estimate';
 import { useStudio } from '../../store/store-context';
 import { BlockRow } from './block-row';
 import type { DiagramModel } from './diagram-model';
 import { HeadBlock } from './head-block';
+import { useHandleDrag } from './use-handle-drag';
 
 /**
  * The network as a vertical block diagram, the new head at the top and the input image at the
@@ -20,7 +21,6 @@ export function NetworkDiagram(props: {
   const { info, diagram } = props;
   const applyPreset = useStudio((state) => state.applyPreset);
   const ref = useRef<HTMLDivElement>(null);
-  const dragging = useRef(false);
   // The handle moves to another gap (a new element): keep the keyboard focus on it.
   const handleRef = useRef<HTMLDivElement | null>(null);
   const refocus = useRef(false);
@@ -42,30 +42,9 @@ export function NetworkDiagram(props: {
     applyPreset(clamped === n ? 'feature-extractor' : 'top', n - clamped);
   };
 
-  const gapNearest = (clientY: number): number | undefined => {
-    const gaps = ref.current?.querySelectorAll<HTMLElement>('[data-gap]') ?? [];
-    let best: { gap: number; distance: number } | undefined;
-    for (const element of gaps) {
-      const rect = element.getBoundingClientRect();
-      const distance = Math.abs(rect.top + rect.height / 2 - clientY);
-      if (!best || distance < best.distance) best = { gap: Number(element.dataset.gap), distance };
-    }
-    return best?.gap;
-  };
-
-  const onPointerDown = (event: PointerEvent<HTMLDivElement>) => {
-    dragging.current = true;
-    event.currentTarget.setPointerCapture(event.pointerId);
-  };
-  const onPointerMove = (event: PointerEvent<HTMLDivElement>) => {
-    if (!dragging.current) return;
-    const gap = gapNearest(event.clientY);
-    if (gap !== undefined && (gap !== diagram.handleAt || !diagram.handleExact)) placeHandle(gap);
-  };
-  const onPointerUp = (event: PointerEvent<HTMLDivElement>) => {
-    dragging.current = false;
-    event.currentTarget.releasePointerCapture(event.pointerId);
-  };
+  const drag = useHandleDrag(ref, (gap) => {
+    if (gap !== diagram.handleAt || !diagram.handleExact) placeHandle(gap);
+  });
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     const moves: Record<string, number> = {
       ArrowUp: diagram.handleAt + 1,
@@ -103,9 +82,7 @@ export function NetworkDiagram(props: {
       }
       data-testid="freeze-handle"
       data-gap={diagram.handleAt}
-      onPointerDown={onPointerDown}
-      onPointerMove={onPointerMove}
-      onPointerUp={onPointerUp}
+      onPointerDown={drag.onHandlePointerDown}
       onKeyDown={onKeyDown}
     >
       <span className="grip" aria-hidden="true">
@@ -184,7 +161,7 @@ export function NetworkDiagram(props: {
           needs a backward pass
         </span>
       </p>
-      <div className="diagram" ref={ref} data-testid="network-diagram">
+      <div className="diagram" ref={ref} data-testid="network-diagram" {...drag.diagramProps}>
         {items}
       </div>
     </section>

@@ -25,7 +25,8 @@ export function SettingsTable(props: { names: string[]; rows: SettingRow[]; labe
           </label>
         </div>
       ) : null}
-      <div className="table-wrap settings-wrap">
+      {/* Focusable, so the keyboard can scroll it when it is taller than its box. */}
+      <div className="table-wrap settings-wrap" tabIndex={0} role="region" aria-label={props.label}>
         <table className="table settings-table" aria-label={props.label}>
           <thead>
             <tr>
