@@ -144,6 +144,50 @@ function modelRows(run, peak, torch) {
   return rows;
 }
 
+const loadNote = (record) => (record.loadBefore ? `, load ${record.loadBefore[0]}` : '');
+
+/**
+ * Rows of onnxruntime feature extraction for one model: one per execution provider (batch 32,
+ * 224 px, the engine a run uses), then the CPU provider's layout and batch variants.
+ */
+function ortRows(run, peak, torch) {
+  const base = { id: '1', model: run.modelName };
+  if (run.error)
+    return [{ ...base, workload: 'feature extraction, onnxruntime', result: run.error }];
+  const macs = run.model?.macsPerImage;
+  const torchRate = torch?.workloads?.['features-fused']?.rate?.median;
+  const row = (workload, backend, record) => {
+    const failed = failure(record);
+    const value = record.rate?.median;
+    return {
+      ...base,
+      workload,
+      backend,
+      result: failed ?? `${fmt(value)} img/s${spread(record.rate)}${loadNote(record)}`,
+      value: failed ? undefined : value,
+      unit: 'img/s',
+      ...(failed ? {} : perf(macs * forwardFlops(1) * value, peak)),
+      vsPyTorch: failed ? undefined : ratio(value, torchRate),
+    };
+  };
+  return [
+    ...run.providers.map((record) =>
+      row(
+        'feature extraction, onnxruntime (folded graph, pooled)',
+        `ort-${record.provider}`,
+        record,
+      ),
+    ),
+    ...run.variants.map((record) =>
+      row(
+        `feature extraction, onnxruntime: ${record.layout.toUpperCase()} input, batch ${record.batch}`,
+        'ort-cpu',
+        record,
+      ),
+    ),
+  ];
+}
+
 /** All table rows from the results object written to bench/results/latest.json. */
 export function buildRows(results) {
   const peak = results.matmul?.peakGflops;
@@ -162,6 +206,7 @@ export function buildRows(results) {
     }
     rows.push(...modelRows(run, peak, torchFor(run.modelKey)));
   }
+  for (const run of results.ort ?? []) rows.push(...ortRows(run, peak, torchFor(run.modelKey)));
   for (const run of results.pytorch) {
     if (run.error) {
       rows.push({

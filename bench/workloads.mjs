@@ -38,6 +38,7 @@ export async function bundle(root) {
   mkdirSync(outDir, { recursive: true });
   const entries = {
     'tfjs-workloads': 'bench/tfjs-workloads.ts',
+    'ort-workloads': 'bench/ort-workloads.ts',
     'decode-workload': 'bench/decode-workload.ts',
   };
   await build({
@@ -210,6 +211,39 @@ export async function tfjsWorkloads(root, bundles, quick) {
         if (second?.rate) run.workloads['fine-tune'] = { ...second, firstError: tune.error };
       }
     }
+  }
+  return runs;
+}
+
+/**
+ * Feature extraction on onnxruntime-node (the studio's ORT feature engine), per model and per
+ * execution provider of this platform; not in quick mode also the layout and batch variants.
+ */
+export async function ortWorkloads(root, bundles, quick) {
+  const runs = [];
+  for (const model of MODELS) {
+    log(`onnxruntime, ${model.name}: feature extraction per execution provider`);
+    const args = [bundles['ort-workloads'], '--model', model.key, '--runs', quick ? '3' : '5'];
+    const run = await runChild(process.execPath, quick ? args : [...args, '--variants'], {
+      cwd: root,
+      env: childEnv(),
+      timeoutMs: 600_000,
+      onRecord: (r) => logRecord(`onnxruntime ${model.key}`, r),
+    });
+    const byName = Object.fromEntries(run.records.map((r) => [r.workload, r]));
+    runs.push({
+      engine: 'onnxruntime',
+      modelKey: model.key,
+      modelName: model.name,
+      description: byName.backend?.description,
+      model: byName.model,
+      providers: run.records.filter((r) => r.workload.startsWith('features-ort-') && r.provider),
+      variants: run.records.filter((r) => r.workload === 'features-ort-variant'),
+      peakRssMiB: byName.done?.peakRssMiB,
+      ...(byName.backend
+        ? {}
+        : { error: `not available: ${firstLine(byName.fatal?.error ?? run.stderrTail)}` }),
+    });
   }
   return runs;
 }

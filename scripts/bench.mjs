@@ -20,6 +20,7 @@ import {
   decodeWorkload,
   endToEnd,
   matmulPeak,
+  ortWorkloads,
   pytorchWorkloads,
   scanWorkloads,
   setupPeer,
@@ -61,6 +62,7 @@ const matmul = peer.python
   ? await matmulPeak(root, peer.python)
   : { error: `no Python peer: ${peer.error}` };
 const tfjs = await tfjsWorkloads(root, bundles, quick);
+const ort = await ortWorkloads(root, bundles, quick);
 const pytorch = await pytorchWorkloads(root, peer.python, quick);
 const decode = await decodeWorkload(root, bundles);
 const scan = await scanWorkloads(root, quick);
@@ -90,6 +92,7 @@ publish(root, {
   ),
   matmul,
   tfjs,
+  ort,
   pytorch,
   decode,
   scan,

@@ -43,15 +43,25 @@ function pooled(graph: IrGraph): IrGraph {
 const dims = (shape: (number | null)[]): OnnxDim[] =>
   shape.map((dim, index) => (index === 0 || dim === null ? 'batch' : dim));
 
+function inputDims(shape: (number | null)[], nchw: boolean): OnnxDim[] {
+  const [batch, height, width, channels] = dims(shape);
+  return nchw ? [batch!, channels!, height!, width!] : [batch!, height!, width!, channels!];
+}
+
 /** Converts `frozen`; throws UnsupportedLayerError naming a layer ONNX cannot express. */
 export function convertFrozenPartToOnnx(
   frozen: tf.LayersModel,
-  options: { pool: boolean },
+  options: {
+    pool: boolean;
+    /** 'nchw' takes the images channels-first (the bench compares both; the engine is NHWC). */
+    inputLayout?: 'nhwc' | 'nchw';
+  },
 ): FrozenPartOnnx {
   const flat = flattenImageModel(frozen);
   const graph = foldPadsIntoConvs(foldBatchNorms(options.pool ? pooled(flat) : flat));
   const emitter = new OnnxEmitter(graph);
-  const emitted = emitter.emit(ONNX_INPUT_NAME);
+  const nchw = options.inputLayout === 'nchw';
+  const emitted = emitter.emit(ONNX_INPUT_NAME, nchw ? 'nchw' : 'tf');
   const outputs = [graph.output, ...(graph.extraOutputs ?? [])];
   const outputNames = outputs.map((value) => emitter.outputName(value));
   if (outputNames.includes(ONNX_INPUT_NAME)) {
@@ -70,7 +80,7 @@ export function convertFrozenPartToOnnx(
       {
         name: ONNX_INPUT_NAME,
         elemType: OnnxDataType.FLOAT,
-        shape: dims(graph.values.get(graph.input)!.shape),
+        shape: inputDims(graph.values.get(graph.input)!.shape, nchw),
       },
     ],
     outputs: outputs.map((value, index) => ({

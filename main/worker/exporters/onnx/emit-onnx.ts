@@ -243,10 +243,14 @@ export class OnnxEmitter {
     return this.as(value, 'tf');
   }
 
-  /** Emits every node; the graph input is named `inputName` and held channels-last. */
-  emit(inputName: string): EmittedGraph {
+  /**
+   * Emits every node; the graph input is named `inputName` and held channels-last, or
+   * channels-first when `inputLayout` is 'nchw' (then no Transpose is needed before the first
+   * convolution).
+   */
+  emit(inputName: string, inputLayout: Layout = 'tf'): EmittedGraph {
     this.used.add(inputName);
-    this.held.set(this.graph.input, { name: inputName, layout: 'tf', rank: 4 });
+    this.held.set(this.graph.input, { name: inputName, layout: inputLayout, rank: 4 });
     for (const node of this.graph.nodes) this.emitNode(node);
     return {
       nodes: this.nodes,
