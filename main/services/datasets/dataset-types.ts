@@ -56,6 +56,8 @@ export interface ScanOptions {
   thumbnails?: { issue(filePath: string): string };
   /** Absolute paths the user excluded from this dataset (see ExclusionStore). */
   exclusions?: Iterable<string>;
+  /** Most files and folders the listing visits before it stops (default MAX_SCAN_ENTRIES). */
+  maxEntries?: number;
   /** Thumbnails issued per class (default 4). */
   thumbnailsPerClass?: number;
   /** Run the doctor's checking phase (default true); false lists files without decoding. */

@@ -139,6 +139,33 @@ describe('trust: links that point back up the dataset', () => {
   });
 });
 
+describe('trust: scans are bounded', () => {
+  it('a scan stops after its entry budget, saying so once, and keeps what it listed', async () => {
+    const root = path.join(temp.dir, 'big');
+    await writeClasses(root, { ants: 20, bees: 20 });
+    const { summary } = await scanDataset([root], { maxEntries: 30 });
+    const stops = summary.problems.filter((p) => /too many files and folders/.test(p.message));
+    expect(stops).toHaveLength(1);
+    expect(stops[0]).toMatchObject({ path: path.join(root, 'bees') });
+    expect(summary.classes.find((c) => c.name === 'ants')?.count).toBe(20);
+  });
+
+  it('a link to /proc/self inside a class folder ends in a bounded scan, not a walk of /', async () => {
+    const root = path.join(temp.dir, 'proc');
+    await writeClasses(root, { ants: 12, bees: 12 });
+    symlinkSync('/proc/self', path.join(root, 'bees', 'proc'));
+    const { summary } = await scanDataset([root], { maxEntries: 5000, check: false });
+    expect(summary.classes.find((c) => c.name === 'ants')?.count).toBe(12);
+    const underLink = summary.problems.filter((p) =>
+      p.path.startsWith(path.join(root, 'bees', 'proc')),
+    );
+    expect(underLink.length).toBeGreaterThan(0);
+    expect(
+      underLink.some((p) => p.kind === 'symlink-loop' || /too many files/.test(p.message)),
+    ).toBe(true);
+  });
+});
+
 describe('trust: special files', () => {
   it('a FIFO named like an image is skipped without being opened (the scan does not hang)', async () => {
     const root = path.join(temp.dir, 'pets');

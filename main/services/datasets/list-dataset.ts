@@ -8,7 +8,13 @@ import path from 'node:path';
 import type { DatasetProblem } from '../../../shared/domain';
 import { classifyName, isIgnoredName, splitOfFolder } from './file-kinds';
 import { problemFromFsError } from './fs-errors';
-import { compareNames, walkClassFolder, type ListedFile } from './walk-class-folder';
+import {
+  compareNames,
+  MAX_SCAN_ENTRIES,
+  walkClassFolder,
+  type EntryBudget,
+  type ListedFile,
+} from './walk-class-folder';
 
 export type RootLayout = 'folder-per-class' | 'split-folders' | 'single-class' | 'unusable';
 
@@ -30,6 +36,8 @@ export interface Listing {
 
 export interface ListOptions {
   signal?: AbortSignal;
+  /** Most files and folders visited in all (default MAX_SCAN_ENTRIES). */
+  maxEntries?: number;
   onFound(): void;
 }
 
@@ -40,9 +48,12 @@ interface FolderEntry {
 
 export async function listDataset(roots: string[], options: ListOptions): Promise<Listing> {
   const listing: Listing = { roots: [], files: [], classNames: new Set(), problems: [] };
+  // One budget for the whole scan, so no folder tree (a link to /proc, a huge disk) can make
+  // the listing run without end.
+  const budget: EntryBudget = { left: options.maxEntries ?? MAX_SCAN_ENTRIES, exhausted: false };
   for (const [rootIndex, root] of roots.entries()) {
     options.signal?.throwIfAborted();
-    listing.roots.push(await listRoot(root, rootIndex, listing, options));
+    listing.roots.push(await listRoot(root, rootIndex, listing, { ...options, budget }));
   }
   // A file reachable twice (overlapping roots, links) is listed once.
   const seen = new Set<string>();
@@ -60,7 +71,7 @@ async function listRoot(
   root: string,
   rootIndex: number,
   listing: Listing,
-  options: ListOptions,
+  options: ListOptions & { budget: EntryBudget },
 ): Promise<RootListing> {
   const unusable: RootListing = { root, layout: 'unusable', hasValFolder: false };
   try {
@@ -97,6 +108,7 @@ async function listRoot(
       problems: listing.problems,
       ...(options.signal ? { signal: options.signal } : {}),
       onFound: options.onFound,
+      budget: options.budget,
     });
   };
   const emptyClass = (dir: string, className: string) =>

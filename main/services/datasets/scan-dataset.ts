@@ -36,6 +36,7 @@ export async function scanDataset(
   const listingProgress = throttledProgress('listing', options.onProgress);
   const listing = await listDataset(roots, {
     ...(signal ? { signal } : {}),
+    ...(options.maxEntries !== undefined ? { maxEntries: options.maxEntries } : {}),
     onFound: listingProgress.tick,
   });
   listingProgress.flush();

@@ -25,6 +25,15 @@ export interface ListedFile {
   mtimeMs: number;
 }
 
+/** Files and folders a scan visits at most (all roots together) before it stops. */
+export const MAX_SCAN_ENTRIES = 2_000_000;
+
+/** What is left of a scan's entry budget; `exhausted` once the stop was reported. */
+export interface EntryBudget {
+  left: number;
+  exhausted: boolean;
+}
+
 export interface WalkContext {
   root: string;
   rootIndex: number;
@@ -35,6 +44,7 @@ export interface WalkContext {
   signal?: AbortSignal;
   /** Called once per image found (drives listing progress). */
   onFound(): void;
+  budget: EntryBudget;
 }
 
 /** Stat calls in flight per folder while listing. */
@@ -71,6 +81,7 @@ async function walk(
     context.problems.push(problemFromFsError(error, dir, 'folder', context.className));
     return 0;
   }
+  if (!spend(context, dir, entries.length)) return 0;
   entries.sort((a, b) => compareNames(a.name, b.name));
   // Stat calls dominate listing time on big folders, so a few run at once; results keep
   // name order, which keeps problems and files in a stable order.
@@ -87,6 +98,25 @@ async function walk(
     else if (item.type === 'file') found += addFile(item.full, item.name, context, item.stats);
   }
   return found;
+}
+
+/** Takes `count` entries from the scan's budget; false (reported once) when it runs out. */
+function spend(context: WalkContext, dir: string, count: number): boolean {
+  const { budget } = context;
+  if (budget.exhausted) return false;
+  budget.left -= count;
+  if (budget.left >= 0) return true;
+  budget.exhausted = true;
+  context.problems.push({
+    kind: 'unreadable',
+    path: dir,
+    className: context.className,
+    message:
+      'The dataset folders hold too many files and folders (or a link leads into a huge tree); ' +
+      'the scan stopped listing here, so some images are missing.',
+    action: 'Choose smaller folders, or remove the link that leads out of the dataset.',
+  });
+  return false;
 }
 
 type ResolvedEntry =
