@@ -1,8 +1,28 @@
 /** Schemas of an export and the proof that it reproduces the studio's model. */
 import { z } from 'zod';
 
-export const ExportFormat = z.enum(['tfjs', 'onnx']);
+export const ExportFormat = z.enum(['tfjs', 'onnx', 'tflite', 'tflite-int8']);
 export type ExportFormat = z.infer<typeof ExportFormat>;
+
+/** How each format is named to people. */
+export const EXPORT_FORMAT_NAMES: Record<ExportFormat, string> = {
+  tfjs: 'TF.js',
+  onnx: 'ONNX',
+  tflite: 'TFLite (float32)',
+  'tflite-int8': 'TFLite int8',
+};
+
+/** What each format is for, in the words the Export screen and docs use. */
+export const EXPORT_FORMAT_USES: Record<ExportFormat, string> = {
+  tfjs: 'Web pages and Node.js (TensorFlow.js); Teachable Machine libraries',
+  onnx: 'Python, C#, C++, Java services (ONNX Runtime)',
+  tflite: 'Android / iOS / Python (LiteRT), full precision',
+  'tflite-int8': 'Android / iOS / microcontrollers: TFLite int8 (4x smaller, integer-only)',
+};
+
+/** int8 tensors: real value = (q - zeroPoint) * scale. */
+export const Int8Quantization = z.object({ scale: z.number(), zeroPoint: z.number().int() });
+export type Int8Quantization = z.infer<typeof Int8Quantization>;
 
 const ExportedFileInfo = z.object({
   name: z.string(),

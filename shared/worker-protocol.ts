@@ -107,6 +107,8 @@ export const ExportJob = z.object({
   val: z.array(z.object({ path: z.string(), label: z.number().int().nonnegative() })),
   /** How the manifest names those images, e.g. "validation split of the run". */
   validationName: z.string(),
+  /** int8 formats: training images the quantization ranges are calibrated on. */
+  representative: z.array(z.string()).optional(),
   tolerance: z.number().positive().optional(),
   /** Recorded in the manifest (run id, base model, ...). */
   source: z.record(z.string(), z.string()),

@@ -36,7 +36,7 @@ ${trainFlagsUsage}
       classifies images (folders searched recursively) with a run folder or an export folder
       the studio wrote (TF.js, ONNX); prints each image's top K classes as it goes (JSON Lines
       with --json); exit code 1 when an image could not be read
-  transfer-studio export <runDir> --format tfjs|onnx --out <dir> [--zip] [--force] [--json]
+  transfer-studio export <runDir> --format tfjs|onnx|tflite|tflite-int8 --out <dir> [--zip] [--force] [--json]
       writes the model, README and export-manifest.json, then proves the files on the run's
       validation split in their real runtime; exit code 1 when the proof fails
 

@@ -89,11 +89,11 @@ describe('transfer-studio export', () => {
       'export',
       trained.job.runDir,
       '--format',
-      'tflite',
+      'coreml',
       '--out',
       dataDir,
     ]);
     expect(code).toBe(2);
-    expect(stderr).toContain('--format must be one of: tfjs, onnx.');
+    expect(stderr).toContain('--format must be one of: tfjs, onnx, tflite, tflite-int8.');
   });
 });

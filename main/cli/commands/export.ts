@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { ExportFormat, type ExportResult } from '../../../shared/domain';
+import { EXPORT_FORMAT_NAMES } from '../../../shared/export-types';
 import { exportRun } from '../../services/exports/export-run';
 import { ServiceError } from '../../services/service-error';
 import { nodeWorkerLauncher } from '../../services/training/node-worker-launcher';
@@ -12,7 +13,7 @@ function percent(value: number | null): string {
 }
 
 function summaryLines(result: ExportResult): string {
-  const name = result.format === 'onnx' ? 'ONNX' : 'TF.js';
+  const name = EXPORT_FORMAT_NAMES[result.format];
   const verdict = result.passed ? 'PASSED' : 'FAILED';
   const diff = result.maxProbDiff === null ? 'NaN' : result.maxProbDiff.toExponential(2);
   const zip: [string, string][] = result.zip
@@ -50,7 +51,7 @@ function summaryLines(result: ExportResult): string {
   ].join('\n');
 }
 
-/** `transfer-studio export <runDir> --format tfjs|onnx --out <dir> [--zip] [--force] [--json]` */
+/** `transfer-studio export <runDir> --format tfjs|onnx|tflite|tflite-int8 --out <dir> [--zip] [--force] [--json]` */
 export async function runExportCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
     json: { type: 'boolean', default: false },

@@ -8,6 +8,9 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { EXPORT_FORMAT_NAMES } from '../../../shared/export-types';
+import { listPredictImages } from '../evaluation/predict-files';
+import { readRunConfig } from '../runs/run-details';
 import { BackendChoice, type ExportFormat, type ExportResult } from '../../../shared/domain';
 import type { ExportJob } from '../../../shared/worker-protocol';
 import { ExportError } from '../../worker/exporters/export-errors';
@@ -78,6 +81,33 @@ async function validationOf(
   };
 }
 
+/** Training images calibrated on for int8 (up to this many, spread over the whole list). */
+const REPRESENTATIVE_IMAGES = 100;
+
+/**
+ * A sample of the run's training images: the images of its dataset folders that are not in its
+ * validation split, evenly spaced so every class folder is represented.
+ */
+async function representativeImages(runDir: string, val: ExportJob['val']): Promise<string[]> {
+  const roots = (await readRunConfig(runDir))?.datasetRoots ?? [];
+  const validation = new Set(val.map((item) => item.path));
+  const files = roots.length
+    ? (await listPredictImages(roots).catch(() => [])).filter((file) => !validation.has(file))
+    : [];
+  if (files.length === 0) {
+    throw new ServiceError(
+      'invalid-request',
+      "The int8 export calibrates on the run's training images, but none were found in its " +
+        `dataset folders (${roots.join(', ') || 'none recorded'}). Put the dataset back, then export again.`,
+    );
+  }
+  const step = Math.max(1, files.length / REPRESENTATIVE_IMAGES);
+  return Array.from(
+    { length: Math.min(files.length, REPRESENTATIVE_IMAGES) },
+    (_, i) => files[Math.floor(i * step)]!,
+  );
+}
+
 /** Reads a run folder into the worker's export job; throws ServiceErrors that say what to do. */
 export async function resolveExportJob(
   runDir: string,
@@ -121,7 +151,10 @@ export async function resolveExportJob(
     backend?: unknown;
   };
   const backend = BackendChoice.safeParse(config.backend);
+  const representative =
+    request.format === 'tflite-int8' ? await representativeImages(runDir, val) : undefined;
   return {
+    ...(representative ? { representative } : {}),
     runId: summary.id,
     runDir,
     modelDir,
@@ -166,7 +199,7 @@ export async function exportRun(
     if (error instanceof ExportError) throw new ServiceError(error.code, error.message);
     throw error;
   }
-  const what = `The ${request.format === 'onnx' ? 'ONNX' : 'TF.js'} export`;
+  const what = `The ${EXPORT_FORMAT_NAMES[request.format]} export`;
   const timeoutMs = deps.timeoutMs ?? 60 * 60_000;
   return runWorkerTask<ExportResult>(
     { type: 'export', job },
@@ -176,7 +209,7 @@ export async function exportRun(
       ...(deps.env ? { env: deps.env } : {}),
       timeoutMs,
       timeoutMessage: `${what} did not finish within ${Math.round(timeoutMs / 60_000)} minutes and was stopped.`,
-      workerName: `${request.format === 'onnx' ? 'ONNX' : 'TF.js'} export worker`,
+      workerName: `${EXPORT_FORMAT_NAMES[request.format]} export worker`,
       onPhase: (message) =>
         deps.onProgress?.({
           phase: message.phase,

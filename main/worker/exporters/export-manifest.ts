@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { ExportFormat, Int8Quantization } from '../../../shared/export-types';
 import { nodeExportIo, type ExportIo } from './export-io';
 
 export const EXPORT_MANIFEST_FILE = 'export-manifest.json';
@@ -22,7 +23,7 @@ export type ExportedFile = z.infer<typeof ExportedFile>;
 
 export const ExportManifest = z.object({
   manifestVersion: z.literal(1),
-  format: z.enum(['tfjs', 'onnx']),
+  format: ExportFormat,
   createdAt: z.string(),
   /** True only when the exported file reproduced the studio's model on the validation split. */
   passed: z.boolean(),
@@ -33,7 +34,9 @@ export const ExportManifest = z.object({
     name: z.string().optional(),
     shape: z.array(Dim),
     layout: z.literal('NHWC'),
-    dtype: z.literal('float32'),
+    dtype: z.enum(['float32', 'int8']),
+    /** int8 input: quantize the preprocessed value x as round(x / scale) + zeroPoint. */
+    quantization: Int8Quantization.optional(),
     preprocessing: z.object({
       color: z.literal('RGB'),
       resize: z.literal('cover'),
@@ -41,7 +44,12 @@ export const ExportManifest = z.object({
       offset: z.number(),
     }),
   }),
-  output: z.object({ name: z.string().optional(), shape: z.array(Dim) }),
+  output: z.object({
+    name: z.string().optional(),
+    shape: z.array(Dim),
+    /** int8 output: probability = (q - zeroPoint) * scale. */
+    quantization: Int8Quantization.optional(),
+  }),
   verification: z.object({
     /** What was run: e.g. "validation split (153 images)". */
     dataset: z.string(),

@@ -19,7 +19,9 @@ import {
 } from './export-manifest';
 import { renderExportReadme, type ExportReadmeFormat } from './export-readme';
 import { createStaging, discardStaging, finishStaging } from './export-staging';
+import { EXPORT_FORMAT_NAMES, type Int8Quantization } from '../../../shared/export-types';
 import {
+  DEFAULT_PROB_TOLERANCE,
   verifyAgainstReference,
   type Predictor,
   type VerificationBatch,
@@ -41,6 +43,8 @@ export interface ExportArtifacts {
   labelsFile: string;
   input: { name?: string; shape: Dim[] };
   output: { name?: string; shape: Dim[] };
+  /** int8 formats: what the input and output integers mean. */
+  quantization?: { input: Int8Quantization; output: Int8Quantization };
 }
 
 /** The exported files, loaded back from disk in the runtime users will run them in. */
@@ -51,6 +55,11 @@ export interface CandidateRuntime {
   runtime: string;
   /** Versions to record in the manifest. */
   versions: Record<string, string>;
+  /**
+   * Set when the format's runtime is not installed here: the proof did not run, and this says
+   * so and how to enable it (the files are kept as an unproven export, never as a passed one).
+   */
+  unavailable?: string;
 }
 
 /** One export format: how to write it and how to load what was written. */
@@ -60,6 +69,10 @@ export interface ExportFormatWriter {
   prepare?(): Promise<void> | void;
   write(staging: string, io: ExportIo): Promise<ExportArtifacts>;
   openCandidate(staging: string, artifacts: ExportArtifacts): Promise<CandidateRuntime>;
+  /** Proof tolerance of this format (quantized formats differ by more than rounding). */
+  readonly tolerance?: number;
+  /** Quantized formats: allowed accuracy drop instead of "no changed prediction". */
+  readonly maxAccuracyDrop?: number;
 }
 
 export interface ExportRequest {
@@ -104,8 +117,6 @@ export interface ExportOutcome {
   timings: { prepareMs: number; writeMs: number; verifyMs: number; totalMs: number };
 }
 
-const FORMAT_NAMES: Record<ExportReadmeFormat, string> = { tfjs: 'TF.js', onnx: 'ONNX' };
-
 async function* counted(
   batches: AsyncIterable<VerificationBatch> | Iterable<VerificationBatch>,
   onCount: (done: number) => void,
@@ -116,6 +127,22 @@ async function* counted(
     done += batch.count;
     onCount(done);
   }
+}
+
+/** The report of a proof that could not run (its runtime is not installed). */
+function proofNotRun(why: string, tolerance = DEFAULT_PROB_TOLERANCE): VerificationReport {
+  return {
+    samples: 0,
+    classes: 0,
+    maxProbDiff: Number.NaN,
+    predictionsChanged: 0,
+    changedSamples: [],
+    accuracy: null,
+    referenceAccuracy: null,
+    tolerance,
+    passed: false,
+    failure: `Not proven: ${why}`,
+  };
 }
 
 function validationName(request: ExportRequest): string {
@@ -129,7 +156,7 @@ export async function runExport(request: ExportRequest): Promise<ExportOutcome> 
   const io = request.io ?? nodeExportIo;
   const phase = request.onPhase ?? (() => {});
   const { writer, outDir } = request;
-  const name = FORMAT_NAMES[writer.format];
+  const name = EXPORT_FORMAT_NAMES[writer.format];
   const zipPath = request.zip ? `${outDir}.zip` : undefined;
 
   phase('converting', `Preparing the ${name} export`);
@@ -157,15 +184,25 @@ export async function runExport(request: ExportRequest): Promise<ExportOutcome> 
     // Load the files as written on disk, not the model in memory: that is what users get.
     const candidate = await writer.openCandidate(staging, artifacts);
     let report: VerificationReport;
+    const tolerance = request.tolerance ?? writer.tolerance;
     try {
-      report = await verifyAgainstReference({
-        reference: request.reference,
-        candidate: candidate.predict,
-        batches: counted(request.validation(), (done) =>
-          phase('verifying', verifyMessage(done), total ? Math.min(1, done / total) : undefined),
-        ),
-        ...(request.tolerance !== undefined ? { tolerance: request.tolerance } : {}),
-      });
+      report = candidate.unavailable
+        ? proofNotRun(candidate.unavailable, tolerance)
+        : await verifyAgainstReference({
+            reference: request.reference,
+            candidate: candidate.predict,
+            batches: counted(request.validation(), (done) =>
+              phase(
+                'verifying',
+                verifyMessage(done),
+                total ? Math.min(1, done / total) : undefined,
+              ),
+            ),
+            ...(tolerance !== undefined ? { tolerance } : {}),
+            ...(writer.maxAccuracyDrop !== undefined
+              ? { maxAccuracyDrop: writer.maxAccuracyDrop }
+              : {}),
+          });
     } finally {
       await candidate.release();
     }
@@ -201,12 +238,14 @@ export async function runExport(request: ExportRequest): Promise<ExportOutcome> 
         ...(artifacts.input.name ? { name: artifacts.input.name } : {}),
         shape: artifacts.input.shape,
         layout: 'NHWC',
-        dtype: 'float32',
+        dtype: artifacts.quantization ? 'int8' : 'float32',
+        ...(artifacts.quantization ? { quantization: artifacts.quantization.input } : {}),
         preprocessing: { color: 'RGB', resize: 'cover', ...request.preprocessing },
       },
       output: {
         ...(artifacts.output.name ? { name: artifacts.output.name } : {}),
         shape: artifacts.output.shape,
+        ...(artifacts.quantization ? { quantization: artifacts.quantization.output } : {}),
       },
       verification: {
         dataset: `${validationName(request)} (${report.samples} images)`,

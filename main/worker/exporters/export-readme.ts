@@ -2,10 +2,12 @@
  * README.md for an export folder: what the files are, the exact input the model expects, the
  * class names, how the export was checked, and complete programs that load and run it.
  */
+import type { ExportFormat } from '../../../shared/export-types';
 import {
   onnxNodeSnippet,
   onnxPythonSnippet,
   preprocessExpression,
+  tflitePythonSnippet,
   tfjsBrowserSnippet,
   tfjsNodeSnippet,
   type SnippetOptions,
@@ -14,7 +16,7 @@ import {
 /** metadata.json of a TF.js export: labels and image size as Teachable Machine writes them. */
 export const TFJS_METADATA_FILE = 'metadata.json';
 
-export type ExportReadmeFormat = 'onnx' | 'tfjs';
+export type ExportReadmeFormat = ExportFormat;
 
 export interface ExportReadmeOptions {
   format: ExportReadmeFormat;
@@ -46,10 +48,16 @@ function labelList(labels: string[]): string {
 function inputSection(options: ExportReadmeOptions): string {
   const { height, width } = options.inputSize;
   const { scale, offset } = options.preprocessing;
-  const onnx = options.format === 'onnx';
+  const onnx = options.format !== 'tfjs';
+  const int8 = options.format === 'tflite-int8';
+  const int8Note = int8
+    ? `\n- **int8**: the file takes int8 input and gives int8 output. Quantize the preprocessed value
+  \`x\` as \`round(x / scale + zero_point)\` and read a probability as \`(q - zero_point) * scale\`, with
+  the scale and zero point the interpreter reports (also in \`export-manifest.json\`).`
+    : '';
   return `## Input and output
 
-- **Input**${onnx ? ' `input`' : ''}: float32, shape \`[batch, ${height}, ${width}, 3]\`, channels last
+- **Input**${onnx ? ' `input`' : ''}: ${int8 ? 'int8 (see below)' : 'float32'}, shape \`[batch, ${height}, ${width}, 3]\`, channels last
   (NHWC) — the same layout as the studio's TF.js model.
 - **Preprocessing**: decode the image as RGB (apply its EXIF rotation), resize it to *cover*
   ${width}×${height} (scale until both sides fit, then crop the centre), then turn each channel
@@ -57,11 +65,17 @@ function inputSection(options: ExportReadmeOptions): string {
   resample slightly differently from the studio (sharp, Lanczos-3), so expect small differences
   in the probabilities.
 - **Output**${onnx ? ' `probabilities`' : ''}: float32, shape \`[batch, ${options.labels.length}]\`, one
-  probability per class, in the order of \`${options.labelsFile}\`${onnx ? " (also stored in the model's metadata under `labels`)" : ''}.`;
+  probability per class, in the order of \`${options.labelsFile}\`${onnx ? " (also stored in the model's metadata under `labels`)" : ''}.${int8Note}`;
 }
 
 function verificationSection(options: ExportReadmeOptions): string {
-  const runtime = options.format === 'onnx' ? 'onnxruntime-node' : 'plain @tensorflow/tfjs';
+  const runtime = {
+    onnx: 'onnxruntime-node',
+    tfjs: 'plain @tensorflow/tfjs',
+    tflite: "Google's LiteRT interpreter (ai-edge-litert)",
+    'tflite-int8':
+      "Google's LiteRT interpreter (ai-edge-litert); int8 passes when its accuracy is at most 1 point below the studio's",
+  }[options.format];
   const lines = [
     '## How it was checked',
     '',
@@ -106,6 +120,17 @@ preprocessing, so its probabilities can differ slightly from the studio's.
 \`\`\`js
 ${tfjsNodeSnippet(snippet)}\`\`\``;
   }
+  if (options.format === 'tflite' || options.format === 'tflite-int8') {
+    return `## Run it with Python (LiteRT)
+
+\`\`\`python
+${tflitePythonSnippet({ ...snippet, modelFile: options.modelFile })}\`\`\`
+
+On Android use the LiteRT (TensorFlow Lite) Interpreter with the same input; on iOS, LiteRT's
+Swift \`Interpreter\`; on microcontrollers (int8), LiteRT for Microcontrollers with the file as a C
+array (\`xxd -i ${options.modelFile}\`). Labels and preprocessing are also stored in the file's
+metadata (\`labels\`, \`preprocessing\`).`;
+  }
   return `## Run it with JavaScript (Node.js, onnxruntime-node)
 
 \`\`\`js
@@ -119,9 +144,14 @@ ${onnxPythonSnippet(snippet)}\`\`\``;
 
 /** The README.md text of an export folder. */
 export function renderExportReadme(options: ExportReadmeOptions): string {
-  const what = options.format === 'onnx' ? 'ONNX, opset 13' : 'TensorFlow.js layers model';
+  const what = {
+    onnx: 'ONNX, opset 13',
+    tfjs: 'TensorFlow.js layers model',
+    tflite: 'TensorFlow Lite, float32',
+    'tflite-int8': 'TensorFlow Lite, full-integer int8',
+  }[options.format];
   const files =
-    options.format === 'onnx'
+    options.format !== 'tfjs'
       ? `- \`${options.modelFile}\` — the model (${what})`
       : `- \`${options.modelFile}\` and the weight files it lists — the model (${what})\n` +
         `- \`${TFJS_METADATA_FILE}\` — class names, image size and preprocessing, in Teachable Machine's format`;

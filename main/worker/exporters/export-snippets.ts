@@ -226,3 +226,54 @@ if __name__ == "__main__":
     main()
 `;
 }
+
+/** Python program running a .tflite export (float32 or int8) in the LiteRT interpreter. */
+export function tflitePythonSnippet(options: SnippetOptions & { modelFile: string }): string {
+  const { scale, offset } = options.preprocessing;
+  return `# pip install ai-edge-litert numpy pillow
+# usage: python predict.py ${options.modelFile} photo.jpg
+import sys
+from pathlib import Path
+
+import numpy as np
+from ai_edge_litert.interpreter import Interpreter
+from PIL import Image, ImageOps
+
+HEIGHT, WIDTH = ${options.height}, ${options.width}
+
+
+def load_image(path):
+    """RGB, EXIF rotation applied, resized to cover WIDTH x HEIGHT (scale, then centre-crop)."""
+    image = ImageOps.exif_transpose(Image.open(path)).convert("RGB")
+    image = ImageOps.fit(image, (WIDTH, HEIGHT), Image.LANCZOS)  # sharp also uses Lanczos-3
+    x = np.asarray(image, dtype=np.float32)
+    x = ${preprocessExpression('x', scale, offset)}
+    return x[np.newaxis]  # [1, HEIGHT, WIDTH, 3], NHWC float32
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit("usage: python predict.py ${options.modelFile} photo.jpg")
+    model_path, image_path = sys.argv[1], sys.argv[2]
+    labels = Path(model_path).with_name("${options.labelsFile}").read_text().splitlines()
+    interpreter = Interpreter(model_path=model_path)
+    interpreter.allocate_tensors()
+    inp, out = interpreter.get_input_details()[0], interpreter.get_output_details()[0]
+    x = load_image(image_path)
+    if inp["dtype"] == np.int8:  # the int8 model: quantize with the input's scale and zero point
+        s, z = inp["quantization"]
+        x = np.clip(np.round(x / s + z), -128, 127).astype(np.int8)
+    interpreter.set_tensor(inp["index"], x)
+    interpreter.invoke()
+    probabilities = interpreter.get_tensor(out["index"])[0]
+    if out["dtype"] == np.int8:
+        s, z = out["quantization"]
+        probabilities = (probabilities.astype(np.float32) - z) * s
+    for index in np.argsort(-probabilities)[:5]:
+        print(f"{labels[index]}\\t{probabilities[index]:.6f}")
+
+
+if __name__ == "__main__":
+    main()
+`;
+}

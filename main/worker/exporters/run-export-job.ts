@@ -13,10 +13,12 @@ import { imageBatches } from '../images/image-batches';
 import { ExportError } from './export-errors';
 import type { ExportIo } from './export-io';
 import { describeFiles, EXPORT_MANIFEST_FILE } from './export-manifest';
-import { runExport, type ExportOutcome } from './export-pipeline';
+import { runExport, type ExportFormatWriter, type ExportOutcome } from './export-pipeline';
 import { tfjsPredictor, type VerificationBatch } from './export-verification';
 import { onnxWriter, tfjsRuntimeVersions } from './onnx/export-onnx';
 import { tfjsWriter } from './tfjs/export-tfjs';
+import { tfliteWriter } from './tflite/export-tflite';
+import type * as tf from '@tensorflow/tfjs';
 
 export interface ExportJobHooks {
   emit(message: WorkerMessage): void;
@@ -78,6 +80,48 @@ async function toResult(
   };
 }
 
+type WriterCommon = Pick<
+  ExportJob,
+  'modelName' | 'labels' | 'preprocessing' | 'source' | 'producerVersion'
+>;
+
+/** Preprocessed training images for int8 calibration (labels unused). */
+async function* representativeBatches(job: ExportJob): AsyncGenerator<VerificationBatch> {
+  const items = (job.representative ?? []).map((path) => ({ path, label: 0 }));
+  for await (const batch of imageBatches(items, {
+    size: job.inputSize,
+    preprocessing: job.preprocessing,
+    batchSize: 16,
+    onSkip: () => {},
+  })) {
+    yield { images: batch.pixels, count: batch.items.length };
+  }
+}
+
+function writerFor(
+  job: ExportJob,
+  model: tf.LayersModel,
+  common: WriterCommon,
+  hooks: ExportJobHooks,
+): ExportFormatWriter {
+  switch (job.format) {
+    case 'onnx':
+      return onnxWriter({ model, ...common });
+    case 'tflite':
+    case 'tflite-int8':
+      return tfliteWriter({
+        model,
+        ...common,
+        ...(hooks.env ? { env: hooks.env } : {}),
+        ...(job.format === 'tflite-int8'
+          ? { representative: () => representativeBatches(job) }
+          : {}),
+      });
+    case 'tfjs':
+      return tfjsWriter({ modelDir: job.modelDir, inputSize: job.inputSize, ...common });
+  }
+}
+
 /** Runs one export job; throws (ExportError or a described disk error) when it cannot finish. */
 export async function runExportJob(job: ExportJob, hooks: ExportJobHooks): Promise<ExportResult> {
   const startedAt = performance.now();
@@ -114,10 +158,7 @@ export async function runExportJob(job: ExportJob, hooks: ExportJobHooks): Promi
       source: job.source,
       producerVersion: job.producerVersion,
     };
-    const writer =
-      job.format === 'onnx'
-        ? onnxWriter({ model, ...common })
-        : tfjsWriter({ modelDir: job.modelDir, inputSize: job.inputSize, ...common });
+    const writer = writerFor(job, model, common, hooks);
     let skipped = 0;
     const outcome = await runExport({
       writer,

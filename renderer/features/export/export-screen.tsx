@@ -33,10 +33,12 @@ export function ExportScreen() {
     })),
   );
   const busy = s.status === 'loading';
-  const files =
-    s.format === 'onnx'
-      ? 'model.onnx and labels.json'
-      : 'model.json, its weights, metadata.json (Teachable Machine format) and labels.json';
+  const files = {
+    onnx: 'model.onnx and labels.json',
+    tfjs: 'model.json, its weights, metadata.json (Teachable Machine format) and labels.json',
+    tflite: 'model.tflite, labels.txt and labels.json',
+    'tflite-int8': 'model_int8.tflite, labels.txt and labels.json',
+  }[s.format];
   return (
     <>
       <header className="screen-header">

@@ -1,4 +1,5 @@
 import type { ExportResult } from '../../../shared/domain';
+import { EXPORT_FORMAT_NAMES } from '../../../shared/export-types';
 import { formatBytes, formatPercent } from '../../components/format';
 import { Stat } from '../../components/stat';
 import { ExportFiles } from './export-files';
@@ -13,7 +14,7 @@ function seconds(ms: number): string {
  */
 export function ExportSummary(props: { result: ExportResult }) {
   const { result } = props;
-  const name = result.format === 'onnx' ? 'ONNX' : 'TensorFlow.js';
+  const name = EXPORT_FORMAT_NAMES[result.format];
   const diff = result.maxProbDiff === null ? 'NaN' : result.maxProbDiff.toExponential(2);
   return (
     <section
