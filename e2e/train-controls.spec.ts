@@ -249,8 +249,19 @@ test.describe('Train controls in the web shell', () => {
     await expect(inUse).toHaveCount(1);
     await expect(inUse).toHaveAttribute('data-state', 'loaded');
     // Every backend that did not load says why and what to do.
-    const failed = doctor.dialog.locator('.backend-row[data-state="failed"]');
+    const failed = doctor.rows.and(doctor.dialog.locator('[data-state="failed"]'));
     for (const row of await failed.all()) await expect(row).toContainText('How to fix');
+    // Which engine computes features: one in use; an accelerator that did not load says why
+    // and what to do (this machine has onnxruntime's CPU provider only).
+    const engines = doctor.engineRows;
+    await expect(engines.filter({ hasText: 'In use' })).toHaveCount(1);
+    await expect(engines.filter({ hasText: 'In use' })).toHaveAttribute(
+      'data-engine',
+      'onnxruntime-cpu',
+    );
+    for (const row of await engines.and(doctor.dialog.locator('[data-state="failed"]')).all()) {
+      await expect(row).toContainText('How to fix');
+    }
     await doctor.dialog.getByRole('button', { name: 'Check again' }).click();
     await expect(doctor.dialog.getByRole('button', { name: 'Check again' })).toBeEnabled({
       timeout: 60_000,

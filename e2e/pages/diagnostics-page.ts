@@ -12,8 +12,14 @@ export class DiagnosticsPage {
     return this.page.getByRole('dialog', { name: 'GPU doctor' });
   }
 
+  /** The TF.js backends (the training chain). */
   get rows(): Locator {
-    return this.dialog.locator('.backend-row');
+    return this.dialog.getByRole('list', { name: 'Compute backends' }).locator('.backend-row');
+  }
+
+  /** The feature engines (which one computes the frozen layers' features). */
+  get engineRows(): Locator {
+    return this.dialog.getByRole('list', { name: 'Feature engines' }).locator('.backend-row');
   }
 
   row(backend: 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu'): Locator {
