@@ -5,6 +5,7 @@
  * class weights, label smoothing, seeded dropout masks and per-group rates.
  */
 import * as tf from '@tensorflow/tfjs';
+import { FlatAdam } from './flat-adam';
 import { HostDenseHead, type HostUpdate } from './host-dense-head';
 import { hostValues } from './host-values';
 import type { Head } from './model-parts';
@@ -76,7 +77,15 @@ function hostHead(options: NetOptions, optimizer: Optimizer): HostDenseHead | un
   });
 }
 
-function setRate(optimizer: Optimizer, rate: number): void {
+/** What a group's optimizer needs to do here (a TF.js optimizer, or FlatAdam). */
+interface GroupOptimizer {
+  learningRate: number;
+  setLearningRate?: (rate: number) => void;
+  applyGradients(grads: tf.NamedTensorMap): void;
+  dispose(): void;
+}
+
+function setRate(optimizer: GroupOptimizer, rate: number): void {
   // SGD keeps the rate as a tensor (setLearningRate); Adam reads the field at every step.
   if (optimizer.setLearningRate) optimizer.setLearningRate(rate);
   else optimizer.learningRate = rate;
@@ -87,7 +96,7 @@ const variablesOf = (layers: tf.layers.Layer[]): tf.Variable[] =>
 
 export class TrainableNet {
   private readonly headOptimizer: Optimizer;
-  private readonly baseOptimizer: Optimizer;
+  private readonly baseOptimizer: GroupOptimizer;
   private readonly headVariables: tf.Variable[];
   private readonly baseVariables: tf.Variable[];
   private readonly weightsTensor: tf.Tensor1D | undefined;
@@ -96,11 +105,15 @@ export class TrainableNet {
 
   constructor(private readonly options: NetOptions) {
     this.headOptimizer = createOptimizer(options.optimizer, options.momentum);
-    this.baseOptimizer = createOptimizer(options.optimizer, options.momentum);
     this.headVariables = variablesOf(headLayers(options.head));
     this.baseVariables = options.trainable
       ? options.trainable.trainableWeights.map((weight) => weight.read() as tf.Variable)
       : [];
+    // The base part has dozens of weights: Adam over them as one vector (flat-adam.ts).
+    this.baseOptimizer =
+      options.optimizer === 'adam'
+        ? new FlatAdam(this.baseVariables)
+        : createOptimizer(options.optimizer, options.momentum);
     this.weightsTensor = options.classWeights
       ? tf.tensor1d(options.classWeights as number[])
       : undefined;
