@@ -24,8 +24,9 @@ Usage:
   transfer-studio layers <model> [--json] [--blocks] [--feature-layer NAME]
                                                    blocks and layers of a base model (catalog id or
                                                    folder): params, MACs, BatchNorm flags
-  transfer-studio train <dir>... [--out <runDir>] [options] [--json]
+  transfer-studio train <dir>... [--out <runDir>] [options] [--profile] [--json]
 ${trainFlagsUsage}
+      --profile: print where feature extraction's time went (decode, augment, compute, cache write)
       while training in a terminal: p pauses, r resumes, +N adds N epochs, c cancels
   transfer-studio lr-find <dir>... [options] [--json]
                                                    learning-rate finder: loss against learning

@@ -56,12 +56,14 @@ async function main(): Promise<void> {
   port!.on('message', (request: BatchRequest) => {
     if (exitAfter && batches >= Number(exitAfter[1])) process.exit(3);
     batches += 1;
-    const { rgb, paths, settings } = request;
+    const { rgb, count, settings } = request;
     const bytes = settings.size[0] * settings.size[1] * 3;
-    const images = paths.map((_, index) => rgb.subarray(index * bytes, (index + 1) * bytes));
+    const examples = Array.from({ length: count }, (_, index) =>
+      rgb.subarray(index * bytes, (index + 1) * bytes),
+    );
     // Batches arrive one at a time (the pool waits for each reply), so runs never overlap.
     const engine = new TfjsFeatureEngine(graph, { size: settings.size, pool: settings.pool });
-    extractBatch(engine, images, paths, settings).then(
+    extractBatch(engine, examples, settings).then(
       (values) => {
         // Own, whole buffers, so they can be transferred instead of copied.
         const parts = values.map((part) =>

@@ -3,7 +3,12 @@ import type { BatchMetrics, EpochMetrics, RunSummary } from '../../../shared/dom
 import { printJson } from '../cli-context';
 
 /** Turns training events into terminal lines (or JSON lines with --json). */
-export function createTrainPrinter(options: { json: boolean; planned: { epochs: number } }) {
+export function createTrainPrinter(options: {
+  json: boolean;
+  /** Print where the time of each stage went (the phases named *-profile). */
+  profile?: boolean;
+  planned: { epochs: number };
+}) {
   const out = process.stdout;
   const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
   return {
@@ -19,6 +24,7 @@ export function createTrainPrinter(options: { json: boolean; planned: { epochs: 
           message?: string;
           progress?: number;
         };
+        if (status.phase.endsWith('-profile') && !options.profile) return;
         const progress =
           status.progress !== undefined ? ` ${Math.round(status.progress * 100)}%` : '';
         const backend = status.backend ? ` [backend: ${status.backend}]` : '';

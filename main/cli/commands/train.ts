@@ -37,12 +37,17 @@ export async function runTrainCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
     ...trainFlags,
     out: { type: 'string' },
+    profile: { type: 'boolean', default: false },
   });
   const ctx = createCliContext();
   const config = await trainConfigFromFlags(ctx, values, positionals);
   const unfreezes = config.freeze.mode === 'custom' && config.freeze.trainableLayers.length > 0;
   const planned = { epochs: config.epochs + (unfreezes ? config.fineTune.epochs : 0) };
-  const printer = createTrainPrinter({ json: values.json ?? false, planned });
+  const printer = createTrainPrinter({
+    json: values.json ?? false,
+    profile: values.profile ?? false,
+    planned,
+  });
   const current: { runId?: string } = {};
   let finished: RunSummary | undefined;
   ctx.onEvent((event: EventName, payload: unknown) => {

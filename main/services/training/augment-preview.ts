@@ -4,7 +4,7 @@
  */
 import sharp from 'sharp';
 import type { Augmentation } from '../../../shared/domain';
-import { augmentImage, viewRandom } from '../../worker/images/augment';
+import { augmentedViews } from '../../worker/images/augment';
 import { decodeToRgb } from '../datasets/decode-image';
 import { ServiceError } from '../service-error';
 
@@ -25,15 +25,15 @@ export async function augmentPreview(
       `This image cannot be decoded for the preview (${(error as Error).message}); pick another.`,
     );
   }
+  const views = await augmentedViews(rgb, [PREVIEW_SIZE, PREVIEW_SIZE], {
+    augmentation,
+    seed: options.seed,
+    path: file,
+    first: 1,
+    count: options.count,
+  });
   const images: string[] = [];
-  for (let view = 1; view <= options.count; view += 1) {
-    const out = augmentImage(
-      rgb,
-      PREVIEW_SIZE,
-      PREVIEW_SIZE,
-      augmentation,
-      viewRandom(options.seed, file, view),
-    );
+  for (const out of views) {
     const jpeg = await sharp(Buffer.from(out.buffer, out.byteOffset, out.byteLength), {
       raw: { width: PREVIEW_SIZE, height: PREVIEW_SIZE, channels: 3 },
     })

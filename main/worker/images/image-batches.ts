@@ -22,6 +22,14 @@ export interface DecodedBatch {
   images: Uint8Array[];
   /** The items that decoded, in order (skipped ones left out). */
   items: ImageItem[];
+  /** With `expand`: each kept item's examples, item-major (e.g. the image and its views). */
+  examples?: Uint8Array[];
+}
+
+/** Busy time of the input stages, summed over everything running at once (seconds). */
+export interface StageTimes {
+  decode: number;
+  augment: number;
 }
 
 export interface DecodeStreamOptions {
@@ -34,6 +42,13 @@ export interface DecodeStreamOptions {
   onSkip?: (item: ImageItem, reason: string) => void;
   /** Decoded images kept from an earlier pass (by path); looked up before decoding. */
   memory?: { get(path: string): Uint8Array | undefined; set(path: string, rgb: Uint8Array): void };
+  /**
+   * Turns each decoded image into its examples (augmented views), in the same lane as the
+   * decoding, so it runs ahead of the consumer too (sharp works on its own threads).
+   */
+  expand?: (rgb: Uint8Array, item: ImageItem) => Promise<Uint8Array[]>;
+  /** Adds each stage's busy time here. */
+  times?: StageTimes;
 }
 
 export interface BatchStreamOptions extends DecodeStreamOptions {
@@ -47,21 +62,29 @@ async function decodeGroup(
   const decoded = new Array<Uint8Array | undefined>(items.length);
   const concurrency = Math.max(1, options.concurrency ?? 4);
   let next = 0;
+  const examples = new Array<Uint8Array[] | undefined>(items.length);
   const lane = async (): Promise<void> => {
     while (next < items.length) {
       const index = next;
       next += 1;
       const item = items[index]!;
-      const known = options.memory?.get(item.path);
-      if (known) {
-        decoded[index] = known;
-        continue;
-      }
+      let rgb = options.memory?.get(item.path);
       try {
-        decoded[index] = await decodeRgb(item.path, options.size);
-        options.memory?.set(item.path, decoded[index]!);
+        if (!rgb) {
+          const started = performance.now();
+          rgb = await decodeRgb(item.path, options.size);
+          if (options.times) options.times.decode += (performance.now() - started) / 1000;
+          options.memory?.set(item.path, rgb);
+        }
       } catch (error) {
         options.onSkip?.(item, error instanceof Error ? error.message : String(error));
+        continue;
+      }
+      decoded[index] = rgb;
+      if (options.expand) {
+        const started = performance.now();
+        examples[index] = await options.expand(rgb, item);
+        if (options.times) options.times.augment += (performance.now() - started) / 1000;
       }
     }
   };
@@ -70,6 +93,7 @@ async function decodeGroup(
   return {
     images: kept.map((index) => decoded[index]!),
     items: kept.map((index) => items[index]!),
+    ...(options.expand ? { examples: kept.flatMap((index) => examples[index]!) } : {}),
   };
 }
 

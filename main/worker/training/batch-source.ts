@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Augmentation } from '../../../shared/domain';
-import { augmentImage, viewRandom } from '../images/augment';
+import { augmentedViews } from '../images/augment';
 import { writeModelInput, type Preprocessing } from '../images/decode-image';
 import { decodedBatches, type ImageItem } from '../images/image-batches';
 import type { CancelSignal } from './cancel-signal';
@@ -136,10 +136,24 @@ export class LiveSource implements BatchSource {
   ): AsyncGenerator<InputBatch> {
     const [height, width] = this.options.size;
     const perImage = height * width * 3;
+    const augment = view !== undefined && this.options.augment;
     for await (const batch of decodedBatches(items, {
       size: this.options.size,
       batchSize,
       memory: this.memory,
+      // Augmented on sharp's threads while the batch before runs through the frozen part.
+      ...(augment
+        ? {
+            expand: (rgb: Uint8Array, item: ImageItem) =>
+              augmentedViews(rgb, this.options.size, {
+                augmentation: this.options.augmentation,
+                seed: this.options.seed,
+                path: item.path,
+                first: view,
+                count: 1,
+              }),
+          }
+        : {}),
       onSkip: (item, reason) => {
         this.skipped.add(item.path);
         this.options.onSkip(item, reason);
@@ -147,20 +161,9 @@ export class LiveSource implements BatchSource {
     })) {
       this.options.cancel.throwIfCancelled();
       const pixels = new Float32Array(batch.items.length * perImage);
-      batch.images.forEach((rgb, index) => {
-        const item = batch.items[index]!;
-        const image =
-          view !== undefined && this.options.augment
-            ? augmentImage(
-                rgb,
-                height,
-                width,
-                this.options.augmentation,
-                viewRandom(this.options.seed, item.path, view),
-              )
-            : rgb;
-        writeModelInput(image, this.options.preprocessing, pixels, index * perImage);
-      });
+      (batch.examples ?? batch.images).forEach((image, index) =>
+        writeModelInput(image, this.options.preprocessing, pixels, index * perImage),
+      );
       const inputs = tf.tidy(() => {
         const outputs = this.frozen.predictAll(
           tf.tensor4d(pixels, [batch.items.length, height, width, 3]),

@@ -9,6 +9,7 @@ import { describeAugmentation, augmentationEnabled } from '../images/augment';
 import type { ImageItem } from '../images/image-batches';
 import { CachedSource } from './batch-source';
 import { chooseFeatureEngine } from './engine-choice';
+import { describeProfile } from './extract-missing';
 import { featureThreads } from './extraction-pool';
 import { buildFeatureTable, type FeatureTable } from './feature-cache';
 import { TfjsFeatureEngine, type FeatureEngine } from './feature-engine';
@@ -153,6 +154,12 @@ async function buildTable(
         : ' (all from the cache)'),
     { progress: 1, imagesPerSecond },
   );
+  if (stats.computedImages) {
+    recorder.phase(
+      `${phase}-profile`,
+      `Where the time of the ${what}' features went: ${describeProfile(stats.profile, stats.seconds)}`,
+    );
+  }
   return table;
 }
 

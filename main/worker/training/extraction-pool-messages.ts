@@ -14,12 +14,12 @@ export interface ThreadStart {
   artifacts: tf.io.ModelArtifacts;
 }
 
-/** Main → thread: one decoded batch; `rgb` holds the images one after another. */
+/** Main → thread: one decoded batch; `rgb` holds its `count` examples one after another. */
 export interface BatchRequest {
   type: 'batch';
   id: number;
   rgb: Uint8Array;
-  paths: string[];
+  count: number;
   settings: ViewSettings;
 }
 

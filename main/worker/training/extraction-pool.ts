@@ -210,20 +210,19 @@ export class ExtractionPool {
   }
 
   /**
-   * The frozen graph's outputs for the views of `images` (see extractBatch), on a free thread;
+   * The frozen graph's outputs for `examples` (see extractBatch), on a free thread;
    * undefined when no thread is left. Rejects with ThreadLostError when the thread dies first.
    */
   async run(
-    images: readonly Uint8Array[],
-    paths: readonly string[],
+    examples: readonly Uint8Array[],
     settings: ViewSettings,
   ): Promise<Float32Array[] | undefined> {
     if (!(await this.waitForIdle())) return undefined;
     const lane = this.lanes.find((candidate) => candidate.state === 'idle')!;
-    // One packed copy is transferred; the caller keeps the images to redo a lost batch.
-    const rgb = new Uint8Array(images.reduce((sum, image) => sum + image.length, 0));
+    // One packed copy is transferred; the caller keeps the examples to redo a lost batch.
+    const rgb = new Uint8Array(examples.reduce((sum, image) => sum + image.length, 0));
     let offset = 0;
-    for (const image of images) {
+    for (const image of examples) {
       rgb.set(image, offset);
       offset += image.length;
     }
@@ -231,7 +230,7 @@ export class ExtractionPool {
       type: 'batch',
       id: (this.nextId += 1),
       rgb,
-      paths: [...paths],
+      count: examples.length,
       settings,
     };
     lane.state = 'busy';

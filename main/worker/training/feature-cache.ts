@@ -28,7 +28,7 @@ import type { Preprocessing } from '../images/decode-image';
 import type { DecodedBatch, ImageItem } from '../images/image-batches';
 import type { CancelSignal } from './cancel-signal';
 import type { ViewSettings } from './extract-batch';
-import { extractMissing } from './extract-missing';
+import { emptyProfile, extractMissing, type ExtractProfile } from './extract-missing';
 import type { ExtractionPool } from './extraction-pool';
 import type { FeatureEngine } from './feature-engine';
 import { rememberHostValues } from './host-values';
@@ -89,6 +89,8 @@ export interface FeatureTableStats {
   seconds: number;
   /** Feature threads that computed rows (0: all computed in the training worker itself). */
   threads: number;
+  /** Where the time of computing the missing rows went. */
+  profile: ExtractProfile;
 }
 
 /** Cached rows of the boundary tensors: `views` rows per kept item, item-major. */
@@ -175,6 +177,181 @@ async function readIndex(dir: string): Promise<IndexFile | undefined> {
   }
 }
 
+/** The cache folder's name: a hash of everything besides the images that decides the rows. */
+function cacheKey(options: FeatureTableOptions): string {
+  return createHash('sha256')
+    .update(
+      JSON.stringify({
+        format: CACHE_FORMAT,
+        ...options.identity,
+        size: options.size,
+        preprocessing: options.preprocessing,
+        pool: options.pool,
+        views: options.views,
+        // Augmented views depend on the settings and the seed; plain views do not.
+        ...(options.views > 1 ? { augmentation: options.augmentation, seed: options.seed } : {}),
+      }),
+    )
+    .digest('hex')
+    .slice(0, 24);
+}
+
+type Reusable = { entry: IndexEntry; row: number } | undefined;
+
+/** For each item, its row in the previous cache file when the image is unchanged since. */
+async function reusableRows(
+  dir: string,
+  items: readonly ImageItem[],
+  stats: readonly { size: number; mtimeMs: number }[],
+  width: number,
+  views: number,
+): Promise<Reusable[]> {
+  const previous = await readIndex(dir);
+  const previousRows = new Map<string, { entry: IndexEntry; row: number }>();
+  if (previous && previous.width === width && previous.views === views) {
+    previous.entries.forEach((entry, row) => previousRows.set(entry.path, { entry, row }));
+  }
+  return items.map((item, index) => {
+    const found = previousRows.get(item.path);
+    const now = stats[index]!;
+    return found && found.entry.size === now.size && found.entry.mtimeMs === now.mtimeMs
+      ? found
+      : undefined;
+  });
+}
+
+/** What a build writes: each item's rows (memory and file) and whether it decoded. */
+class TableWriter {
+  readonly memory: Float32Array | undefined;
+  readonly ok: boolean[];
+  readonly reasons: (string | undefined)[];
+  readonly out: number;
+  done = 0;
+
+  constructor(
+    readonly items: readonly ImageItem[],
+    readonly tempFile: string,
+    readonly width: number,
+    readonly views: number,
+    memoryBudgetBytes: number,
+  ) {
+    const inMemory = items.length * this.bytesPerItem <= memoryBudgetBytes;
+    this.memory = inMemory ? new Float32Array(items.length * width * views) : undefined;
+    this.ok = new Array<boolean>(items.length).fill(false);
+    this.reasons = new Array<string | undefined>(items.length);
+    this.out = openSync(tempFile, 'w');
+  }
+
+  get bytesPerItem(): number {
+    return this.width * this.views * 4;
+  }
+
+  write(slot: number, values: Float32Array): void {
+    if (this.memory) this.memory.set(values, slot * this.width * this.views);
+    const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+    writeSync(this.out, bytes, 0, values.byteLength, slot * this.bytesPerItem);
+    this.ok[slot] = true;
+  }
+
+  index(stats: readonly { size: number; mtimeMs: number }[]): IndexFile {
+    return {
+      format: CACHE_FORMAT,
+      width: this.width,
+      views: this.views,
+      entries: this.items.map((item, slot) => ({
+        path: item.path,
+        ...stats[slot]!,
+        ok: this.ok[slot]!,
+        ...(this.reasons[slot] ? { reason: this.reasons[slot] } : {}),
+      })),
+    };
+  }
+}
+
+/** Copies the reusable rows from the previous cache file; answers how many items it covered. */
+function copyCachedRows(
+  writer: TableWriter,
+  reuse: readonly Reusable[],
+  oldFile: string,
+  onSkip: FeatureTableOptions['onSkip'],
+): number {
+  const cachedSlots = reuse.flatMap((found, slot) => (found ? [slot] : []));
+  if (!cachedSlots.length) return 0;
+  const oldFd = openSync(oldFile, 'r');
+  try {
+    const buffer = new Float32Array(writer.width * writer.views);
+    const bytes = new Uint8Array(buffer.buffer);
+    for (const slot of cachedSlots) {
+      const { entry, row } = reuse[slot]!;
+      if (entry.ok) {
+        readSync(oldFd, bytes, 0, writer.bytesPerItem, row * writer.bytesPerItem);
+        writer.write(slot, buffer);
+      } else {
+        writer.reasons[slot] = entry.reason;
+        onSkip(writer.items[slot]!, entry.reason ?? 'it could not be decoded');
+      }
+    }
+  } finally {
+    closeSync(oldFd);
+  }
+  return cachedSlots.length;
+}
+
+/** Decodes, augments and runs the frozen graph for the items not reused; answers the threads. */
+async function computeMissing(
+  engine: FeatureEngine,
+  writer: TableWriter,
+  reuse: readonly Reusable[],
+  partShapes: number[][],
+  options: FeatureTableOptions,
+  profile: ExtractProfile,
+): Promise<number> {
+  const { views, items } = writer;
+  const missing = items.flatMap((item, slot) => (reuse[slot] ? [] : [{ ...item, slot }]));
+  const slotOf = (item: ImageItem) => (item as ImageItem & { slot: number }).slot;
+  const partSizes = partShapes.map((shape) => shape.reduce((a, b) => a * b, 1));
+  const store = (batch: DecodedBatch, values: Float32Array[]): void => {
+    const row = new Float32Array(writer.width * views);
+    batch.items.forEach((item, index) => {
+      let column = 0;
+      for (let view = 0; view < views; view += 1) {
+        const example = index * views + view;
+        values.forEach((part, p) => {
+          const size = partSizes[p]!;
+          row.set(part.subarray(example * size, (example + 1) * size), column);
+          column += size;
+        });
+      }
+      writer.write(slotOf(item), row);
+    });
+    writer.done += batch.items.length;
+    options.onProgress(writer.done, items.length);
+  };
+  const settings: ViewSettings = {
+    size: options.size,
+    preprocessing: options.preprocessing,
+    views,
+    augmentation: options.augmentation,
+    seed: options.seed,
+    pool: options.pool,
+  };
+  return extractMissing(engine, missing, settings, options, {
+    store,
+    profile,
+    onSkip: (item, reason) => {
+      writer.reasons[slotOf(item)] = reason;
+      writer.done += 1;
+      options.onSkip(items[slotOf(item)]!, reason);
+    },
+  });
+}
+
+async function writeIndex(dir: string, index: IndexFile): Promise<void> {
+  const file = path.join(dir, INDEX_FILE);
+  await fs.writeFile(`${file}.tmp`, JSON.stringify(index));
+  await fs.rename(`${file}.tmp`, file);
+}
+
 /**
  * Computes (or reuses from the cache) the frozen part's output for every item and view. Throws
  * CancelledError when cancelled; skipped images are reported and left out.
@@ -192,163 +369,48 @@ export async function buildFeatureTable(
   }
   const partShapes = options.pool ? [[boundaryShapes[0]!.at(-1)!]] : boundaryShapes;
   const width = partShapes.reduce((sum, shape) => sum + shape.reduce((a, b) => a * b, 1), 0);
-  const { views } = options;
-  const key = createHash('sha256')
-    .update(
-      JSON.stringify({
-        format: CACHE_FORMAT,
-        ...options.identity,
-        size: options.size,
-        preprocessing: options.preprocessing,
-        pool: options.pool,
-        views,
-        // Augmented views depend on the settings and the seed; plain views do not.
-        ...(views > 1 ? { augmentation: options.augmentation, seed: options.seed } : {}),
-      }),
-    )
-    .digest('hex')
-    .slice(0, 24);
   const temporaryDir = options.cacheDir
     ? undefined
     : await fs.mkdtemp(path.join(os.tmpdir(), 'ts-features-'));
-  const dir = options.cacheDir ? path.join(options.cacheDir, 'features', key) : temporaryDir!;
+  const dir = options.cacheDir
+    ? path.join(options.cacheDir, 'features', cacheKey(options))
+    : temporaryDir!;
   mkdirSync(dir, { recursive: true });
-
-  // Reuse the rows of images unchanged since they were cached.
-  const previous = await readIndex(dir);
-  const previousRows = new Map<string, { entry: IndexEntry; row: number }>();
-  if (previous && previous.width === width && previous.views === views) {
-    previous.entries.forEach((entry, row) => previousRows.set(entry.path, { entry, row }));
-  }
   const stats = items.map(stat);
-  const reuse = items.map((item, index) => {
-    const found = previousRows.get(item.path);
-    const now = stats[index]!;
-    return found && found.entry.size === now.size && found.entry.mtimeMs === now.mtimeMs
-      ? found
-      : undefined;
-  });
-
-  const bytesPerItem = width * views * 4;
-  const inMemory = items.length * bytesPerItem <= options.memoryBudgetBytes;
-  const memory = inMemory ? new Float32Array(items.length * width * views) : undefined;
-  const tempFile = path.join(dir, `${DATA_FILE}.tmp-${process.pid}`);
-  const out = openSync(tempFile, 'w');
+  const reuse = await reusableRows(dir, items, stats, width, options.views);
   const oldFile = path.join(dir, DATA_FILE);
-  const ok = new Array<boolean>(items.length).fill(false);
-  const reasons = new Array<string | undefined>(items.length);
-  const writeRows = (slot: number, values: Float32Array): void => {
-    if (memory) memory.set(values, slot * width * views);
-    writeSync(
-      out,
-      new Uint8Array(values.buffer, values.byteOffset, values.byteLength),
-      0,
-      values.byteLength,
-      slot * bytesPerItem,
-    );
-  };
-
-  let done = 0;
+  const tempFile = path.join(dir, `${DATA_FILE}.tmp-${process.pid}`);
+  const writer = new TableWriter(items, tempFile, width, options.views, options.memoryBudgetBytes);
+  const profile = emptyProfile();
   let reused = 0;
   let threads = 0;
   try {
-    // Rows from the previous cache file.
-    const cachedSlots = reuse.flatMap((found, slot) => (found ? [slot] : []));
-    if (cachedSlots.length) {
-      const oldFd = openSync(oldFile, 'r');
-      try {
-        const buffer = new Float32Array(width * views);
-        for (const slot of cachedSlots) {
-          const { entry, row } = reuse[slot]!;
-          if (entry.ok) {
-            readSync(oldFd, new Uint8Array(buffer.buffer), 0, bytesPerItem, row * bytesPerItem);
-            writeRows(slot, buffer);
-            ok[slot] = true;
-          } else {
-            reasons[slot] = entry.reason;
-            options.onSkip(items[slot]!, entry.reason ?? 'it could not be decoded');
-          }
-          reused += 1;
-        }
-      } finally {
-        closeSync(oldFd);
-      }
-      done += cachedSlots.length;
-      options.onProgress(done, items.length);
-    }
-
-    // The rest: decode, make the views, run the frozen graph (on the pool's threads if any).
-    const missing = items.flatMap((item, slot) => (reuse[slot] ? [] : [{ ...item, slot }]));
-    const settings: ViewSettings = {
-      size: options.size,
-      preprocessing: options.preprocessing,
-      views,
-      augmentation: options.augmentation,
-      seed: options.seed,
-      pool: options.pool,
-    };
-    const store = (batch: DecodedBatch, values: Float32Array[]): void => {
-      const row = new Float32Array(width * views);
-      batch.items.forEach((item, index) => {
-        let column = 0;
-        for (let view = 0; view < views; view += 1) {
-          const example = index * views + view;
-          values.forEach((part, p) => {
-            const size = partShapes[p]!.reduce((a, b) => a * b, 1);
-            row.set(part.subarray(example * size, (example + 1) * size), column);
-            column += size;
-          });
-        }
-        const slot = (item as ImageItem & { slot: number }).slot;
-        writeRows(slot, row);
-        ok[slot] = true;
-      });
-      done += batch.items.length;
-      options.onProgress(done, items.length);
-    };
-    threads = await extractMissing(engine, missing, settings, options, {
-      store,
-      onSkip: (item, reason) => {
-        const slot = (item as ImageItem & { slot: number }).slot;
-        reasons[slot] = reason;
-        done += 1;
-        options.onSkip(items[slot]!, reason);
-      },
-    });
+    reused = copyCachedRows(writer, reuse, oldFile, options.onSkip);
+    writer.done += reused;
+    if (reused) options.onProgress(writer.done, items.length);
+    threads = await computeMissing(engine, writer, reuse, partShapes, options, profile);
   } finally {
-    closeSync(out);
+    closeSync(writer.out);
   }
   await fs.rename(tempFile, oldFile);
-  const index: IndexFile = {
-    format: CACHE_FORMAT,
-    width,
-    views,
-    entries: items.map((item, slot) => ({
-      path: item.path,
-      ...stats[slot]!,
-      ok: ok[slot]!,
-      ...(reasons[slot] ? { reason: reasons[slot] } : {}),
-    })),
-  };
-  await fs.writeFile(`${path.join(dir, INDEX_FILE)}.tmp`, JSON.stringify(index));
-  await fs.rename(`${path.join(dir, INDEX_FILE)}.tmp`, path.join(dir, INDEX_FILE));
-
+  await writeIndex(dir, writer.index(stats));
   // Keep only the items that decoded; their rows keep their slots in the file.
-  const keptSlots = items.flatMap((_, slot) => (ok[slot] ? [slot] : []));
+  const keptSlots = items.flatMap((_, slot) => (writer.ok[slot] ? [slot] : []));
   return new FeatureTable(
     keptSlots.map((slot) => items[slot]!),
     keptSlots,
-    views,
+    options.views,
     partShapes,
-    memory,
+    writer.memory,
     oldFile,
     {
-      location: memory ? 'memory' : 'disk',
-      bytes: keptSlots.length * bytesPerItem,
+      location: writer.memory ? 'memory' : 'disk',
+      bytes: keptSlots.length * writer.bytesPerItem,
       computedImages: items.length - reused,
       reusedImages: reused,
       seconds: (Date.now() - started) / 1000,
       threads,
+      profile,
     },
     temporaryDir,
   );
