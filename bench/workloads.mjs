@@ -372,9 +372,64 @@ export function buildMain(root) {
     : { error: `node scripts/build-main.mjs failed: ${firstLine(built.stderr)}` };
 }
 
-/** Workload 6: the CLI as a user runs it, with the worker's peak RSS followed in /proc. */
-export async function endToEnd(root, fixtures, backend) {
-  const work = path.join(os.tmpdir(), 'transfer-studio-bench', `e2e-${backend}`);
+/**
+ * A realistic large set made from the fixture photos by scripts/generate-photo-dataset.mjs
+ * (random crops, flips, rotations and colour changes, ~400x300 JPEG, 12 classes), kept in the
+ * temp folder between runs.
+ */
+export function photoDataset(root, fixtures, files) {
+  const dir = path.join(os.tmpdir(), 'transfer-studio-bench', `photos-${files}-c12`);
+  const marker = path.join(dir, 'generated.json');
+  if (existsSync(marker)) return dir;
+  rmSync(dir, { recursive: true, force: true });
+  log(`  generating ${files} photos into ${dir} (a few minutes; kept for later runs)`);
+  const made = spawnSync(
+    process.execPath,
+    [
+      path.join(root, 'scripts/generate-photo-dataset.mjs'),
+      '--out',
+      dir,
+      '--files',
+      String(files),
+      '--classes',
+      '12',
+      '--sources',
+      path.join(fixtures, 'datasets/hymenoptera_data'),
+    ],
+    { cwd: root, encoding: 'utf8' },
+  );
+  if (made.status !== 0)
+    throw new Error(`generate-photo-dataset failed: ${firstLine(made.stderr)}`);
+  writeFileSync(marker, made.stdout);
+  return dir;
+}
+
+/** Feature extraction's numbers from a run's metrics.jsonl: images/s into the engine, profile. */
+function featureStats(runDir) {
+  try {
+    const lines = readFileSync(path.join(runDir, 'metrics.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line));
+    const find = (phase) => lines.find((l) => l.type === 'phase' && l.phase === phase);
+    return {
+      imagesPerSecond: find('features-train-done')?.imagesPerSecond,
+      trainFeatures: find('features-train-done')?.message,
+      profile: find('features-train-profile')?.message,
+      views: find('views')?.message,
+    };
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Workload 6: the CLI as a user runs it, with the worker's peak RSS followed in /proc, on
+ * hymenoptera or (given `files`) a generated set of that many realistic photos.
+ */
+export async function endToEnd(root, fixtures, backend, files) {
+  const label = files ? `photos-${files}` : 'hymenoptera';
+  const work = path.join(os.tmpdir(), 'transfer-studio-bench', `e2e-${backend}-${label}`);
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   const env = {
@@ -383,7 +438,15 @@ export async function endToEnd(root, fixtures, backend) {
     TRANSFER_STUDIO_DATA: path.join(work, 'data'),
     ...(backend === 'auto' ? {} : { TRANSFER_STUDIO_BACKEND: backend }),
   };
-  const dataset = path.join(fixtures, 'datasets/hymenoptera_data');
+  let dataset;
+  try {
+    dataset = files
+      ? photoDataset(root, fixtures, files)
+      : path.join(fixtures, 'datasets/hymenoptera_data');
+  } catch (error) {
+    return { backend, dataset: label, error: error.message };
+  }
+  const loadBefore = os.loadavg().map((v) => Number(v.toFixed(2)));
   const cli = (args, trackMemory = false) =>
     runChild(process.execPath, [path.join(root, 'dist/main/cli.cjs'), ...args], {
       cwd: root,
@@ -391,13 +454,18 @@ export async function endToEnd(root, fixtures, backend) {
       timeoutMs: 900_000,
       trackMemory,
     });
-  log(`end to end (${backend}): scan → train → export`);
+  log(`end to end (${backend}, ${label}): scan → train → export`);
   const scan = await cli(['scan', dataset, '--json']);
-  if (scan.code !== 0) return { backend, error: `scan failed: ${firstLine(scan.stderrTail)}` };
+  if (scan.code !== 0)
+    return { backend, dataset: label, error: `scan failed: ${firstLine(scan.stderrTail)}` };
   const train = await cli(['train', dataset, '--out', path.join(work, 'run'), '--json'], true);
   const summary = train.records.find((r) => r.type === 'summary');
   if (train.code !== 0 || !summary)
-    return { backend, error: `train failed: ${firstLine(summary?.error ?? train.stderrTail)}` };
+    return {
+      backend,
+      dataset: label,
+      error: `train failed: ${firstLine(summary?.error ?? train.stderrTail)}`,
+    };
   const exported = await cli([
     'export',
     path.join(work, 'run'),
@@ -408,7 +476,7 @@ export async function endToEnd(root, fixtures, backend) {
     '--json',
   ]);
   if (exported.code !== 0)
-    return { backend, error: `export failed: ${firstLine(exported.stderrTail)}` };
+    return { backend, dataset: label, error: `export failed: ${firstLine(exported.stderrTail)}` };
   const worker = train.processes.find((p) => /worker\.cjs/.test(p.command));
   const cliProcess = train.processes.find((p) => /cli\.cjs/.test(p.command));
   const modelJson = path.join(work, 'export', 'model.json');
@@ -431,6 +499,11 @@ export async function endToEnd(root, fixtures, backend) {
   return {
     backend: summary.backend ?? backend,
     requested: backend,
+    dataset: label,
+    files: files ?? summary.trainImages,
+    loadAverageBefore: loadBefore,
+    loadAverageAfter: os.loadavg().map((v) => Number(v.toFixed(2))),
+    features: featureStats(path.join(work, 'run')),
     scanSeconds: Number(scan.seconds.toFixed(2)),
     trainSeconds: Number(train.seconds.toFixed(2)),
     exportSeconds: Number(exported.seconds.toFixed(2)),

@@ -73,6 +73,8 @@ const e2e = [
 if (!quick && e2e[0].backend?.startsWith('tensorflow')) {
   e2e.push(await endToEnd(root, fixtures, 'wasm'));
 }
+// Real-size work: 20k realistic photos in quick mode, 50k in a full run.
+if (!built.error) e2e.push(await endToEnd(root, fixtures, 'auto', quick ? 20000 : 50000));
 
 publish(root, {
   generatedAt: new Date().toISOString(),

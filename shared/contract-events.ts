@@ -19,6 +19,8 @@ export const eventSchemas = {
     message: z.string().optional(),
     /** 0..1 progress of the phase, when known. */
     progress: z.number().min(0).max(1).optional(),
+    /** Milliseconds left in this phase at its rate so far (e.g. feature extraction). */
+    etaMs: z.number().nonnegative().optional(),
   }),
   'training:done': z.object({ runId: z.string(), summary: RunSummary }),
   /** Progress of a folder evaluation (evaluation:folder). */

@@ -24,6 +24,35 @@ export const defaultAugmentation: Augmentation = {
   viewsPerImage: 4,
 };
 
+/**
+ * Training examples per class that augmented views fill up to: a class with fewer images gets
+ * more views (up to the setting), a class with more gets fewer, down to the image alone. Extra
+ * views pay off on small classes (hymenoptera, ~120 images a class: +1-2 points) and cost
+ * compute without gain on large ones (docs/training-engine.md, "Recipe by dataset size").
+ */
+export const VIEWS_FILL_PER_CLASS = 1000;
+
+/**
+ * The augmented views a run computes per training image: the setting (`viewsPerImage`) is the
+ * most, fewer when the classes are large. Answers the views and, when fewer than asked, why.
+ */
+export function viewsForDataset(
+  viewsPerImage: number,
+  trainImages: number,
+  classes: number,
+): { views: number; reason?: string } {
+  const perClass = trainImages / Math.max(1, classes);
+  const fill = Math.max(1, Math.floor(VIEWS_FILL_PER_CLASS / Math.max(1, perClass)));
+  if (fill >= viewsPerImage) return { views: viewsPerImage };
+  return {
+    views: fill,
+    reason:
+      `${fill} view${fill === 1 ? '' : 's'} per training image instead of ${viewsPerImage}: ` +
+      `the classes hold about ${Math.round(perClass)} training images each, where more views ` +
+      `cost time without adding accuracy`,
+  };
+}
+
 /** What the UI proposes when the user switches an augmentation on (the recipe's own values). */
 export const suggestedAugmentation: Augmentation = defaultAugmentation;
 

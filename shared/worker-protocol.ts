@@ -163,6 +163,8 @@ export const WorkerMessage = z.discriminatedUnion('type', [
     phase: z.string(),
     message: z.string().optional(),
     progress: z.number().min(0).max(1).optional(),
+    /** Milliseconds left in this phase at its rate so far, once there is a rate. */
+    etaMs: z.number().nonnegative().optional(),
   }),
   z.object({ type: z.literal('batch'), batch: BatchMetrics }),
   z.object({ type: z.literal('epoch'), metrics: EpochMetrics }),

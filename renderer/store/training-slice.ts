@@ -17,6 +17,8 @@ export interface TrainingSlice {
   phase: string | null;
   phaseMessage: string | null;
   phaseProgress: number | null;
+  /** Milliseconds left in the phase (feature extraction), when the worker has a rate. */
+  phaseEtaMs: number | null;
   /** Epochs the run will do in all (both phases, extensions included). */
   plannedEpochs: number | null;
   lastBatch: BatchMetrics | null;
@@ -144,6 +146,7 @@ export const createTrainingSlice: SliceCreator<TrainingSlice> = (api) => (set, g
     phase: null,
     phaseMessage: null,
     phaseProgress: null,
+    phaseEtaMs: null,
     plannedEpochs: null,
     lastBatch: null,
     epochMetrics: [],
@@ -164,6 +167,7 @@ export const createTrainingSlice: SliceCreator<TrainingSlice> = (api) => (set, g
         phase: 'starting',
         phaseMessage: null,
         phaseProgress: null,
+        phaseEtaMs: null,
         plannedEpochs,
         lastBatch: null,
         epochMetrics: [],
@@ -256,6 +260,7 @@ export const createTrainingSlice: SliceCreator<TrainingSlice> = (api) => (set, g
         phase: event.phase,
         phaseMessage: event.message ?? null,
         phaseProgress: event.progress ?? null,
+        phaseEtaMs: event.etaMs ?? null,
         // The worker says 'paused' once it stops between batches and 'resumed' when it goes
         // on; other phases (features still computing before the first batch) leave it as is.
         paused:
@@ -283,6 +288,7 @@ export const createTrainingSlice: SliceCreator<TrainingSlice> = (api) => (set, g
         paused: false,
         phase: null,
         phaseProgress: null,
+        phaseEtaMs: null,
         plannedEpochs: summary.epochsPlanned,
         ...(summary.status === 'failed' ? { trainError: summary.error ?? 'Training failed.' } : {}),
       });

@@ -255,6 +255,7 @@ export class TrainingSupervisor {
         this.status(runId, 'running', message.phase, {
           ...(message.message ? { message: message.message } : {}),
           ...(message.progress !== undefined ? { progress: message.progress } : {}),
+          ...(message.etaMs !== undefined ? { etaMs: message.etaMs } : {}),
         });
         break;
       case 'batch':
@@ -338,7 +339,7 @@ export class TrainingSupervisor {
     runId: string,
     status: RunStatus,
     phase: string,
-    extra: { backend?: string; message?: string; progress?: number },
+    extra: { backend?: string; message?: string; progress?: number; etaMs?: number },
   ): void {
     this.options.emit('training:status', { runId, status, phase, ...extra });
   }

@@ -228,7 +228,8 @@ export async function augmentImage(
 
 /**
  * Views `first`..`first + count - 1` of the image at `path` (seeded by seed, path and view
- * number), padded once for all of them; they render at the same time on sharp's threads.
+ * number), padded once for all of them. They render one after another: the caller runs several
+ * images at once, one per sharp thread (image-batches.ts), so the time taken is the work done.
  */
 export async function augmentedViews(
   src: Uint8Array,
@@ -237,10 +238,10 @@ export async function augmentedViews(
 ): Promise<Uint8Array[]> {
   const [height, width] = size;
   const padded = await padForViews(src, height, width);
-  return Promise.all(
-    Array.from({ length: options.count }, (_, index) => {
-      const random = viewRandom(options.seed, options.path, options.first + index);
-      return renderView(padded, sampleView(options.augmentation, random), random);
-    }),
-  );
+  const views: Uint8Array[] = [];
+  for (let index = 0; index < options.count; index += 1) {
+    const random = viewRandom(options.seed, options.path, options.first + index);
+    views.push(await renderView(padded, sampleView(options.augmentation, random), random));
+  }
+  return views;
 }

@@ -4,6 +4,7 @@
  * where they are. The trainable part then trains on these rows (CachedSource).
  */
 import type { FeatureEngineReport } from '../../../shared/domain';
+import { viewsForDataset } from '../../../shared/recipe';
 import type { TrainJob } from '../../../shared/worker-protocol';
 import { describeAugmentation, augmentationEnabled } from '../images/augment';
 import type { ImageItem } from '../images/image-batches';
@@ -100,6 +101,30 @@ export async function cachedFeatures(
   return new CachedSource(trainTable, valTable);
 }
 
+/** Views per training image: the setting, fewer on large classes (the recipe's rule, said). */
+function trainViews(job: TrainJob, recorder: RunRecorder): number {
+  const { augmentation } = job.config;
+  if (!augmentationEnabled(augmentation)) return 1;
+  const chosen = viewsForDataset(augmentation.viewsPerImage, job.train.length, job.labels.length);
+  if (chosen.reason) recorder.phase('views', `Computing ${chosen.reason}.`);
+  return chosen.views;
+}
+
+/**
+ * Time left in a phase that reports done-of-total: the rate since the first report (which may
+ * jump ahead over rows reused from the cache), once a second of work gives one.
+ */
+function phaseEstimate(): (done: number, total: number) => { etaMs?: number } {
+  let first: { at: number; done: number } | undefined;
+  return (done, total) => {
+    const now = Date.now();
+    first ??= { at: now, done };
+    const elapsed = now - first.at;
+    const rate = (done - first.done) / Math.max(1, elapsed);
+    return elapsed >= 1000 && rate > 0 ? { etaMs: (total - done) / rate } : {};
+  };
+}
+
 /** One split's table, with its progress and the rate it was computed at. */
 async function buildTable(
   job: TrainJob,
@@ -114,13 +139,11 @@ async function buildTable(
   const { recorder } = hooks;
   const config = job.config;
   const items = name === 'train' ? job.train : job.val;
-  const views =
-    name === 'train' && augmentationEnabled(config.augmentation)
-      ? config.augmentation.viewsPerImage
-      : 1;
+  const views = name === 'train' ? trainViews(job, recorder) : 1;
   const phase = `features-${name}`;
   const what = `${name === 'train' ? 'training' : 'validation'} images`;
   recorder.phase(phase, `Computing features of ${items.length} ${what}`, { progress: 0 });
+  const eta = phaseEstimate();
   const table = await buildFeatureTable(engine, split.boundaryShapes, items, {
     // Each split keeps its own folder, so one never overwrites the other's rows.
     identity: { ...hooks.identity, split: name },
@@ -140,6 +163,7 @@ async function buildTable(
     onProgress: (done, total) =>
       recorder.phase(phase, `Computed features of ${done} of ${total} ${what}`, {
         progress: done / Math.max(1, total),
+        ...eta(done, total),
       }),
   });
   const { stats } = table;

@@ -34,7 +34,7 @@ export class RunRecorder {
   phase(
     phase: string,
     message?: string,
-    extra: { progress?: number; imagesPerSecond?: number } = {},
+    extra: { progress?: number; imagesPerSecond?: number; etaMs?: number } = {},
   ): void {
     this.append({
       type: 'phase',
@@ -49,6 +49,7 @@ export class RunRecorder {
       ...(extra.progress !== undefined
         ? { progress: Math.min(1, Math.max(0, extra.progress)) }
         : {}),
+      ...(extra.etaMs !== undefined ? { etaMs: Math.max(0, Math.round(extra.etaMs)) } : {}),
     });
   }
 

@@ -12,6 +12,7 @@ import {
   type PlanTotals,
 } from '../../../shared/training-estimate';
 import { chooseImageSize, scaleCalibrationToSize } from '../../../shared/image-size';
+import { viewsForDataset } from '../../../shared/recipe';
 import { useStudio } from '../../store/store-context';
 import { readImageSize } from '../../store/training-settings';
 import { diagramModel, type DiagramModel } from './diagram-model';
@@ -66,7 +67,9 @@ export function usePlanEstimate(info: ModelInfo): PlanEstimate {
     const counts = s.dataset
       ? { train: s.dataset.split.train, val: s.dataset.split.val, assumed: false }
       : { ...ASSUMED, assumed: true };
-    const withViews = { ...counts, viewsPerImage: s.augmented ? s.views : 1 };
+    // The run computes fewer views than the setting on large classes (the recipe's rule).
+    const views = viewsForDataset(s.views, counts.train, Math.max(2, classes)).views;
+    const withViews = { ...counts, viewsPerImage: s.augmented ? views : 1 };
     const batchSize = Math.max(1, Math.round(numberOr(s.batchSize, 16)));
     // The calibration ran at the base's own size; the run may see the images larger.
     const native = info.inputSize[0];

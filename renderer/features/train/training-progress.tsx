@@ -55,6 +55,7 @@ export function TrainingProgress() {
       phase: state.phase,
       phaseMessage: state.phaseMessage,
       phaseProgress: state.phaseProgress,
+      phaseEtaMs: state.phaseEtaMs,
       lastBatch: state.lastBatch,
       epochs: state.epochMetrics,
       planned: state.plannedEpochs ?? Number(state.trainParams.epochs),
@@ -69,6 +70,9 @@ export function TrainingProgress() {
   const active = isRunActive(s.status);
   const inFit = s.lastBatch !== null || s.epochs.length > 0;
   const phaseLabel = describePhase(s.phase) ?? 'Preparing';
+  const inPhase = active && s.phaseProgress !== null && s.phaseProgress < 1;
+  // Before the first epoch (features still computing) the phase's own estimate is the best one.
+  const phaseLeft = inPhase && !inFit && s.phaseEtaMs !== null ? s.phaseEtaMs : undefined;
   const pill = s.paused ? 'paused' : s.status;
   const stoppedEarly =
     s.summary?.status === 'completed' && s.summary.epochsDone < s.summary.epochsPlanned;
@@ -91,15 +95,19 @@ export function TrainingProgress() {
               (s.status === 'idle' ? 'Press Start to train with these settings.' : ''))}
         </span>
       </div>
-      {active && s.phaseProgress !== null && s.phaseProgress < 1 ? (
+      {inPhase ? (
         <div className="phase-bar" data-testid="phase-progress">
           <span className="small muted">
-            {phaseLabel} · {Math.round(s.phaseProgress * 100)}%
+            {phaseLabel} · {Math.round((s.phaseProgress ?? 0) * 100)}%
+            {s.phaseEtaMs !== null ? (
+              <span data-testid="phase-eta"> · about {formatDuration(s.phaseEtaMs)} left</span>
+            ) : null}
           </span>
           <ProgressBar label={phaseLabel} value={s.phaseProgress} />
         </div>
       ) : null}
-      {active ? (
+      {/* One bar per phase: the epochs' bar once epochs run (or when no phase bar shows). */}
+      {active && (inFit || !inPhase) ? (
         <div className="phase-bar">
           <span className="small muted">
             {inFit
@@ -134,13 +142,17 @@ export function TrainingProgress() {
           testId="val-accuracy"
         />
         <Stat
-          label={active ? 'Time left' : 'Duration'}
+          label={
+            active ? (phaseLeft !== undefined ? 'Time left (this step)' : 'Time left') : 'Duration'
+          }
           value={
             active
-              ? // An extended run's last epoch said 0 left before the extension: no estimate yet.
-                last && (last.etaMs > 0 || last.epoch >= s.planned)
-                ? formatDuration(last.etaMs)
-                : '—'
+              ? phaseLeft !== undefined
+                ? formatDuration(phaseLeft)
+                : // An extended run's last epoch said 0 left before the extension: no estimate yet.
+                  last && (last.etaMs > 0 || last.epoch >= s.planned)
+                  ? formatDuration(last.etaMs)
+                  : '—'
               : s.summary?.durationMs
                 ? formatDuration(s.summary.durationMs)
                 : '—'
