@@ -34,7 +34,7 @@ import type { FeatureEngine } from './feature-engine';
 import { rememberHostValues } from './host-values';
 
 /** Bump when decoding or feature layout changes, so old cache folders are not reused. */
-const CACHE_FORMAT = 3;
+const CACHE_FORMAT = 4;
 const INDEX_FILE = 'index.json';
 const DATA_FILE = 'features.f32';
 
