@@ -53,8 +53,10 @@ test.describe('Train progress during feature extraction', () => {
     await expect(progress.getByRole('progressbar')).toHaveCount(1);
     await expect(progress.getByTestId('time-left')).toHaveText(/^\d+(s|m \d\ds)$/);
     await expect(progress.getByText('Time left (this step)')).toBeVisible();
+    await progress.scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(screenshotsDir, 'train-extraction-1280.png') });
     await page.setViewportSize({ width: 900, height: 860 });
+    await progress.scrollIntoViewIfNeeded();
     await expect(eta).toBeVisible();
     await page.screenshot({ path: path.join(screenshotsDir, 'train-extraction-900.png') });
     await page.setViewportSize({ width: 1280, height: 860 });
