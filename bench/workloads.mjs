@@ -451,7 +451,8 @@ export async function endToEnd(root, fixtures, backend, files) {
     runChild(process.execPath, [path.join(root, 'dist/main/cli.cjs'), ...args], {
       cwd: root,
       env,
-      timeoutMs: 900_000,
+      // 50k photos take minutes even on a quiet machine; a loaded one needs far longer.
+      timeoutMs: files ? 3_600_000 : 900_000,
       trackMemory,
     });
   log(`end to end (${backend}, ${label}): scan → train → export`);

@@ -5,7 +5,6 @@ import {
   augmentImage,
   augmentationEnabled,
   describeAugmentation,
-  padForViews,
   renderView,
   sampleView,
   viewRandom,
@@ -27,8 +26,8 @@ const identity: ViewParams = {
 };
 const noRandom = () => 0.5;
 /** One view of `src` (SIZE x SIZE) with the given parameters, as training renders it. */
-const render = async (src: Uint8Array, params: ViewParams, random = noRandom) =>
-  renderView(await padForViews(src, SIZE, SIZE), params, random);
+const render = (src: Uint8Array, params: ViewParams, random = noRandom) =>
+  renderView(src, SIZE, SIZE, params, random);
 const ant = () => decodeRgb(hymenopteraItems('train', 1)[0]!.path, [SIZE, SIZE]);
 const mean = (bytes: Uint8Array) => bytes.reduce((sum, value) => sum + value, 0) / bytes.length;
 /** Mean absolute difference of horizontally neighbouring pixels (high for sharp images). */
