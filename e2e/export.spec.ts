@@ -147,15 +147,31 @@ test('exports TF.js and ONNX from the UI; a fresh tfjs in Chromium predicts the 
       firstManifest,
     );
 
-    // ONNX into another folder.
+    // ONNX with the folder field left empty: the default folder, shown before the click.
     await exporter.chooseFormat('ONNX');
     await expect(exporter.format('ONNX')).toBeChecked();
     await exporter.zipToggle.uncheck();
-    const onnxDir = path.join(exportRoot, 'ants-vs-bees-onnx');
-    await exporter.exportTo(onnxDir);
+    await exporter.folderField.fill('');
+    const exportsDir = path.join(studioEnv('STUDIO_DATA_DIR'), 'exports');
+    await expect(exporter.target).toHaveText(new RegExp(`^${exportsDir}/.+-onnx$`));
+    const onnxDir = (await exporter.target.textContent())!;
+    await exporter.startExport();
     await expect(exporter.summary).toContainText('ONNX export', { timeout: 180_000 });
     await expect(exporter.verdict).toHaveText('Proof passed');
+    await expect(page.getByTestId('export-folder')).toHaveText(onnxDir);
     await expect(exporter.files.filter({ hasText: 'model.onnx' })).toHaveCount(1);
+    expect((await stat(path.join(onnxDir, 'model.onnx'))).size).toBeGreaterThan(100_000);
+
+    // ...and downloaded by the browser as a ZIP (through the token-guarded server).
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      exporter.downloadButton.click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`${path.basename(onnxDir)}.zip`);
+    const zip = await readFile((await download.path())!);
+    expect(zip.subarray(0, 4).toString('latin1')).toBe('PK\x03\x04');
+    for (const name of ['model.onnx', 'labels.json', 'README.md', 'export-manifest.json'])
+      expect(zip.includes(`${path.basename(onnxDir)}/${name}`)).toBe(true);
 
     // The web page in the export's README, in the same Chromium with a fresh tfjs, loads the
     // TF.js export and predicts the studio's label on a real image.

@@ -52,3 +52,11 @@ export const MAX_FRAME_BYTES = 1024 * 1024;
 
 /** Path of the WebSocket endpoint on the web shell. */
 export const WS_PATH = '/ws';
+
+/**
+ * The web shell's download of an export as a ZIP: `GET EXPORT_ZIP_PATH?dir=<export folder>`,
+ * with the page's launch token in the EXPORT_TOKEN_HEADER header (the cookie alone, which every
+ * loopback server receives, is not enough, as for the WebSocket).
+ */
+export const EXPORT_ZIP_PATH = '/downloads/export.zip';
+export const EXPORT_TOKEN_HEADER = 'x-studio-token';

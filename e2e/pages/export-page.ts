@@ -7,6 +7,15 @@ export class ExportPage {
     return this.page.getByLabel('Export folder');
   }
 
+  /** The folder the export goes to (the typed one, else the default), shown before Export. */
+  get target(): Locator {
+    return this.page.getByTestId('export-target');
+  }
+
+  get downloadButton(): Locator {
+    return this.page.getByRole('button', { name: 'Download as ZIP' });
+  }
+
   get files(): Locator {
     return this.page.getByTestId('export-file');
   }

@@ -7,6 +7,7 @@ import WebSocket from 'ws';
 import { resolveStudioPaths } from '../services/paths';
 import { createStudioServices } from '../services/studio-services';
 import { connect, rawGet } from './test-http';
+import { EXPORT_TOKEN_HEADER, EXPORT_ZIP_PATH } from '../../shared/web-protocol';
 import { startWebShell, type WebShell } from './web-shell';
 
 const fixtures = path.resolve(
@@ -211,6 +212,33 @@ describe('trust: web shell', () => {
     expect(image.type).toBe('image/jpeg');
     expect([...image.body.subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
     expect((await rawGet(shell.port, `/thumbnails/${id}`)).status).toBe(401);
+  });
+
+  it('sends an export folder as a ZIP only to the page (token header) and only if it is an export', async () => {
+    const exported = path.join(workDir, 'exports', 'ants-vs-bees');
+    await mkdir(exported, { recursive: true });
+    await writeFile(path.join(exported, 'model.json'), '{"format":"layers-model"}');
+    await writeFile(path.join(exported, 'export-manifest.json'), '{}');
+    const page = { cookie, [EXPORT_TOKEN_HEADER]: shell.token };
+    const url = (dir: string) => `${EXPORT_ZIP_PATH}?dir=${encodeURIComponent(dir)}`;
+
+    const zip = await rawGet(shell.port, url(exported), page);
+    expect(zip.status).toBe(200);
+    expect(zip.headers['content-type']).toBe('application/zip');
+    expect(zip.headers['content-disposition']).toBe('attachment; filename="ants-vs-bees.zip"');
+    expect(zip.body.startsWith('PK\x03\x04')).toBe(true);
+    expect(zip.body).toContain('ants-vs-bees/model.json');
+    expect(zip.body).toContain('ants-vs-bees/export-manifest.json');
+
+    // The cookie alone (every loopback server receives it) is not enough.
+    expect((await rawGet(shell.port, url(exported), { cookie })).status).toBe(401);
+    // Not an export (no manifest), not absolute, missing: refused, nothing read.
+    const plain = await rawGet(shell.port, url(workDir), page);
+    expect(plain.status).toBe(404);
+    expect(plain.body).toContain('holds no export');
+    expect(plain.body).not.toContain('TOP-SECRET');
+    expect((await rawGet(shell.port, url('exports/ants-vs-bees'), page)).status).toBe(404);
+    expect((await rawGet(shell.port, url(path.join(workDir, 'gone')), page)).status).toBe(404);
   });
 
   describe('WebSocket', () => {

@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { EventSink, RequestHandlers } from '../../shared/contract';
-import { MAX_FRAME_BYTES, WS_PATH } from '../../shared/web-protocol';
+import { EXPORT_ZIP_PATH, MAX_FRAME_BYTES, WS_PATH } from '../../shared/web-protocol';
+import { serveExportZip } from './export-zip-route';
 import { RequestGuard, type Refusal } from './request-guard';
 import { sendText, serveStatic } from './static-files';
 import { serveThumbnail, THUMBNAIL_PREFIX, type ThumbnailSource } from './thumbnail-route';
@@ -105,6 +106,10 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
         'Cache-Control': 'no-store',
       });
       response.end();
+      return;
+    }
+    if (rawPath === EXPORT_ZIP_PATH) {
+      await serveExportZip(guard, request, response);
       return;
     }
     if (rawPath.startsWith(THUMBNAIL_PREFIX)) {

@@ -1,6 +1,8 @@
 import type { EventOf } from '../../shared/contract';
 import type { ExportFormat, ExportResult, RunSummary } from '../../shared/domain';
 import { errorMessage, StudioRequestError } from '../api/request-error';
+import { downloadExportZip } from '../api/export-download';
+import { exportTargetDir } from './default-export-dir';
 import type { LoadStatus, SliceCreator } from './studio-state';
 
 export type ExportProgress = Omit<EventOf<'exports:progress'>, 'runId'>;
@@ -32,13 +34,15 @@ export interface ExportSlice {
   /** The user agreed to replace the earlier export. */
   confirmOverwrite(): Promise<void>;
   cancelOverwrite(): void;
+  /** Web shell: the finished export as a ZIP, downloaded by the browser. */
+  downloadExport(): Promise<void>;
   onExportProgress(event: EventOf<'exports:progress'>): void;
 }
 
 export const createExportSlice: SliceCreator<ExportSlice> = (api) => (set, get) => {
   /** The run and folder to export, or undefined after saying what is missing. */
   function target(): { runId: string; outDir: string } | undefined {
-    const { exportRunId, exportDir } = get();
+    const { exportRunId } = get();
     if (!exportRunId) {
       set({
         exportStatus: 'error',
@@ -46,14 +50,15 @@ export const createExportSlice: SliceCreator<ExportSlice> = (api) => (set, get) 
       });
       return undefined;
     }
-    if (!exportDir.trim()) {
+    const outDir = exportTargetDir(get());
+    if (!outDir) {
       set({
         exportStatus: 'error',
         exportError: 'Type the folder to export into, e.g. /home/me/models/ants-vs-bees.',
       });
       return undefined;
     }
-    return { runId: exportRunId, outDir: exportDir.trim() };
+    return { runId: exportRunId, outDir };
   }
 
   async function run(overwrite: boolean): Promise<void> {
@@ -115,6 +120,15 @@ export const createExportSlice: SliceCreator<ExportSlice> = (api) => (set, get) 
     },
     selectExportRun: (exportRunId) => set({ exportRunId, exportResult: null, exportError: null }),
     setExportDir: (exportDir) => set({ exportDir }),
+    async downloadExport() {
+      const result = get().exportResult;
+      if (!result) return;
+      try {
+        await downloadExportZip(result.outDir);
+      } catch (error) {
+        set({ exportError: errorMessage(error) });
+      }
+    },
     setExportFormat: (exportFormat) => set({ exportFormat, exportResult: null }),
     setExportZip: (exportZip) => set({ exportZip }),
     async chooseExportDir() {

@@ -3,6 +3,7 @@ import { Alert } from '../../components/alert';
 import { EmptyState } from '../../components/empty-state';
 import { PackageIcon } from '../../components/icons';
 import { PathForm } from '../../components/path-form';
+import { exportTargetDir } from '../../store/default-export-dir';
 import { useStudio } from '../../store/store-context';
 import './export.css';
 import { ExportProgressCard } from './export-progress';
@@ -30,6 +31,7 @@ export function ExportScreen() {
       run: state.exportModel,
       replace: state.confirmOverwrite,
       keep: state.cancelOverwrite,
+      target: exportTargetDir(state),
     })),
   );
   const busy = s.status === 'loading';
@@ -55,7 +57,7 @@ export function ExportScreen() {
             <FormatPicker />
             <PathForm
               label="Export folder"
-              placeholder="/path/to/exported-model"
+              placeholder={s.target ?? '/path/to/exported-model'}
               value={s.dir}
               submitLabel="Export"
               busy={busy}
@@ -68,8 +70,16 @@ export function ExportScreen() {
                   </button>
                 ) : null
               }
-              hint={`The folder is created if needed. It will hold ${files}, a README with code to run the model, and export-manifest.json with the proof.`}
+              hint={`The folder is created if needed; left empty, the one below is used. It will hold ${files}, a README with code to run the model, and export-manifest.json with the proof.`}
             />
+            {s.target ? (
+              <p className="export-target">
+                <span className="muted">Exports to </span>
+                <span className="mono" data-testid="export-target">
+                  {s.target}
+                </span>
+              </p>
+            ) : null}
             <label className="checkbox">
               <input
                 type="checkbox"

@@ -1,7 +1,9 @@
+import { useShallow } from 'zustand/react/shallow';
 import type { ExportResult } from '../../../shared/domain';
 import { EXPORT_FORMAT_NAMES } from '../../../shared/export-types';
 import { formatBytes, formatPercent } from '../../components/format';
 import { Stat } from '../../components/stat';
+import { useStudio } from '../../store/store-context';
 import { ExportFiles } from './export-files';
 
 function seconds(ms: number): string {
@@ -14,6 +16,9 @@ function seconds(ms: number): string {
  */
 export function ExportSummary(props: { result: ExportResult }) {
   const { result } = props;
+  const s = useStudio(
+    useShallow((state) => ({ web: state.shell === 'web', download: state.downloadExport })),
+  );
   const name = EXPORT_FORMAT_NAMES[result.format];
   const diff = result.maxProbDiff === null ? 'NaN' : result.maxProbDiff.toExponential(2);
   return (
@@ -77,6 +82,11 @@ export function ExportSummary(props: { result: ExportResult }) {
           </>
         ) : null}
       </dl>
+      {s.web && result.passed ? (
+        <button type="button" className="btn export-download" onClick={() => void s.download()}>
+          Download as ZIP
+        </button>
+      ) : null}
       <ExportFiles result={result} />
     </section>
   );
