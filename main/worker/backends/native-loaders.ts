@@ -1,22 +1,14 @@
 /**
  * Loaders for the native TensorFlow backends published on npm. Both are optional dependencies:
  * their install step downloads a prebuilt libtensorflow, which fails offline, so they are often
- * absent, and the report says why and how to get them.
+ * absent, and the report says why and what a user of the installed app can do.
  */
 import * as tf from '@tensorflow/tfjs';
+import { NATIVE_CPU_ADVICE, NATIVE_GPU_ADVICE } from './backend-advice';
 import { firstLine, isMissingPackage, nodeRequire, type LoadResult } from './backend-loader';
 
 const TFJS_NODE = '@tensorflow/tfjs-node';
 const TFJS_NODE_GPU = '@tensorflow/tfjs-node-gpu';
-
-const NODE_FIX =
-  'run scripts/build-native-tf (builds the binding against TensorFlow from pip), or ' +
-  '`npm rebuild @tensorflow/tfjs-node` on a machine with internet access';
-
-const GPU_FIX =
-  'needs an NVIDIA GPU with CUDA 11.2 and cuDNN 8.1 libraries on the library path; install ' +
-  'them and run `npm rebuild @tensorflow/tfjs-node-gpu` with internet access, or run ' +
-  'scripts/build-native-tf --cuda (CUDA 12, TensorFlow from pip)';
 
 async function loadNativePackage(packageName: string, fix: string): Promise<LoadResult> {
   try {
@@ -44,11 +36,11 @@ async function loadNativePackage(packageName: string, fix: string): Promise<Load
 export async function loadTfjsNodeGpu(): Promise<LoadResult> {
   // Without this TensorFlow reserves all GPU memory up front, starving everything else.
   process.env.TF_FORCE_GPU_ALLOW_GROWTH = 'true';
-  const result = await loadNativePackage(TFJS_NODE_GPU, GPU_FIX);
+  const result = await loadNativePackage(TFJS_NODE_GPU, NATIVE_GPU_ADVICE);
   return result.ok ? { ok: true, description: `${result.description}, CUDA` } : result;
 }
 
 /** @tensorflow/tfjs-node: CPU build of libtensorflow 2.9.1. */
 export async function loadTfjsNode(): Promise<LoadResult> {
-  return loadNativePackage(TFJS_NODE, NODE_FIX);
+  return loadNativePackage(TFJS_NODE, NATIVE_CPU_ADVICE);
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
+import { NATIVE_BROKEN_ADVICE, NATIVE_CPU_ADVICE } from './backend-advice';
 import { firstLine } from './backend-loader';
 import { installNativeFastGrads } from './native-fast-grads';
 
@@ -16,8 +17,6 @@ const PACKAGE_SUBDIR = 'tfjs-node';
 /** node-pre-gyp's path for the N-API 8 build, the one tfjs-node's loader picks on Node >= 20. */
 const BINDING_SUBPATH = path.join('lib', 'napi-v8', 'tfjs_binding.node');
 const PROJECT_NAME = 'transfer-studio';
-const BUILD_FIX =
-  'run scripts/build-native-tf in the project folder (add --cuda for an NVIDIA GPU with CUDA 12)';
 
 export type PipNativeResult =
   | {
@@ -68,13 +67,17 @@ export async function loadPipNative(options: PipNativeOptions = {}): Promise<Pip
     return {
       ok: false,
       detail: 'not built: no project folder with a .native build was found',
-      fix: `${BUILD_FIX}, or set TRANSFER_STUDIO_NATIVE_DIR to its .native folder`,
+      fix: NATIVE_CPU_ADVICE,
     };
   }
   const packageDir = path.join(dir, PACKAGE_SUBDIR);
   const bindingPath = path.join(packageDir, BINDING_SUBPATH);
   if (!fs.existsSync(bindingPath)) {
-    return { ok: false, detail: `not built: no native TensorFlow build in ${dir}`, fix: BUILD_FIX };
+    return {
+      ok: false,
+      detail: `not built: no native TensorFlow build in ${dir}`,
+      fix: NATIVE_CPU_ADVICE,
+    };
   }
   const load = createRequire(path.join(dir, 'loader.js'));
   // A --cuda build would otherwise reserve all GPU memory up front (read when TF opens the GPU).
@@ -91,7 +94,7 @@ export async function loadPipNative(options: PipNativeOptions = {}): Promise<Pip
     return {
       ok: false,
       detail: `the native TensorFlow build in ${dir} does not load: ${firstLine(error)}`,
-      fix: 'rerun scripts/build-native-tf --rebuild (the Python venv it links to may have moved)',
+      fix: NATIVE_BROKEN_ADVICE,
     };
   }
   const backend = tf.findBackend('tensorflow') as NativeBackend | null;
@@ -99,7 +102,7 @@ export async function loadPipNative(options: PipNativeOptions = {}): Promise<Pip
     return {
       ok: false,
       detail: `the build in ${dir} registered its backend with another copy of @tensorflow/tfjs`,
-      fix: 'remove any @tensorflow/tfjs* folder under .native/ and rerun scripts/build-native-tf',
+      fix: NATIVE_BROKEN_ADVICE,
     };
   }
   installNativeFastGrads();
