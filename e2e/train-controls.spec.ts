@@ -147,6 +147,10 @@ test.describe('Train controls in the web shell', () => {
 
     await train.pauseButton.click();
     await expect(train.status).toHaveText('Paused', { timeout: 60_000 });
+    // One count of epochs, said once: the epoch the pause is in follows the epochs done.
+    const done = Number((await train.epochsDone.innerText()).split(' of ')[0]);
+    await expect(page.getByTestId('run-phase')).toContainText(`Paused in epoch ${done + 1},`);
+    await expect(page.locator('.training-progress')).not.toContainText(/Epoch \d+ of/);
     await expect(train.resumeButton).toBeEnabled();
     await expect(train.startButton).toBeDisabled();
     await expect(train.cancelButton).toBeEnabled();
@@ -173,7 +177,7 @@ test.describe('Train controls in the web shell', () => {
     await train.field('epochs').fill('2');
     await train.startButton.click();
     await expect(train.status).toHaveText('Finished', { timeout: 5 * 60_000 });
-    await expect(train.epochsDone).toHaveText('2 / 2');
+    await expect(train.epochsDone).toHaveText('2 of 2');
     await expect(train.chart).toHaveAttribute('data-epochs', '2');
 
     await expect(train.field('extendEpochs')).toHaveValue('2');
@@ -207,7 +211,7 @@ test.describe('Train controls in the web shell', () => {
 
     await train.extendButton.click();
     // A new run continues from the saved model; its epochs are numbered 3 and 4.
-    await expect(train.epochsDone).toHaveText('4 / 4', { timeout: 5 * 60_000 });
+    await expect(train.epochsDone).toHaveText('4 of 4', { timeout: 5 * 60_000 });
     await expect(train.status).toHaveText('Finished', { timeout: 60_000 });
     await expect(train.chart).toHaveAttribute('data-epochs', '4');
     await expect(page.getByRole('table', { name: 'Epochs' }).locator('tbody tr')).toHaveCount(4);

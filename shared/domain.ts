@@ -253,6 +253,8 @@ export const EpochMetrics = z.object({
   imagesPerSecond: z.number().nonnegative(),
   elapsedMs: z.number().nonnegative(),
   etaMs: z.number().nonnegative(),
+  /** Which phase trained it: the head alone, fine-tuning base layers, or extra epochs. */
+  phase: z.enum(['head', 'fine-tune', 'extension']).optional(),
 });
 export type EpochMetrics = z.infer<typeof EpochMetrics>;
 

@@ -53,8 +53,8 @@ export class TrainPage {
     return this.page.getByTestId('metrics-chart');
   }
 
-  get imagesPerSecond(): Locator {
-    return this.page.getByTestId('images-per-second');
+  get epochTime(): Locator {
+    return this.page.getByTestId('epoch-time');
   }
 
   get epochsDone(): Locator {

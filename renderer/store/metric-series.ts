@@ -63,6 +63,23 @@ export class MetricSeries {
     this.length += 1;
   }
 
+  /**
+   * Where fine-tuning starts (x of the end of the last head-only epoch), or null when the run
+   * has no switch from head training to fine-tuning (yet).
+   */
+  get fineTuneStart(): number | null {
+    const sorted = [...this.epochs].sort((a, b) => a.epoch - b.epoch);
+    const first = sorted.findIndex(
+      (e, i) => e.phase === 'fine-tune' && sorted[i - 1]?.phase === 'head',
+    );
+    return first < 0 ? null : sorted[first]!.epoch - 1;
+  }
+
+  /** x of the last batch point (the batch line ends there). */
+  get lastBatchX(): number | null {
+    return this.length ? (this.xs.data[this.length - 1] as number) : null;
+  }
+
   pushEpoch(metrics: EpochMetrics): void {
     if (this.epochs.some((known) => known.epoch === metrics.epoch)) return;
     this.epochs.push(metrics);

@@ -16,7 +16,7 @@ const pausedStatus = (runId: string) => (e: Recorded) =>
   e.event === 'training:status' &&
   e.payload.runId === runId &&
   e.payload.phase === 'paused' &&
-  /Paused at epoch/.test(e.payload.message ?? '');
+  /Paused in epoch/.test(e.payload.message ?? '');
 
 const batchLines = async (runDir: string) =>
   (await readMetricsLines(runDir)).filter((line) => line.type === 'batch').length;

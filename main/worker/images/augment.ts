@@ -7,6 +7,7 @@
  * fixes every draw.
  */
 import sharp from 'sharp';
+import { AUGMENT_LIMITS } from '../../../shared/augment-units';
 import type { Augmentation } from '../../../shared/domain';
 import { seededRandom } from '../training/seeded-random';
 
@@ -28,23 +29,6 @@ export interface ViewParams {
   /** Gaussian blur sigma in pixels (at the image's size). */
   blur: number;
 }
-
-/** Largest effect of each augmentation, reached at strength 1. */
-export const AUGMENT_LIMITS = {
-  /** Flip probability. */
-  flip: 0.5,
-  rotationDegrees: 30,
-  /** Zoom up to this factor (a crop of 1/1.5 of the image). */
-  zoom: 0.5,
-  /** Brightness change, as a fraction of the 0..255 range. */
-  brightness: 0.25,
-  /** Contrast factor range 1 ± this. */
-  contrast: 0.4,
-  /** Noise sigma, as a fraction of the range. */
-  noise: 0.08,
-  /** Blur sigma in pixels of a 224-pixel image. */
-  blurSigma: 2,
-} as const;
 
 export function augmentationEnabled(augmentation: Augmentation): boolean {
   const { flip, rotation, zoom, exposure, noise, blur } = augmentation;

@@ -143,7 +143,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
       )) {
         try {
           await control.waitWhilePaused(
-            () => recorder.phase('paused', `Paused at epoch ${epoch}, batch ${batchIndex + 1}`),
+            () => recorder.phase('paused', `Paused in epoch ${epoch}, before its batch ${batchIndex + 1}`),
             () => recorder.phase('resumed', 'Training resumed'),
           );
           const step = inPhase * stepsPerEpoch + batchIndex;
@@ -190,6 +190,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
         imagesPerSecond: totals.count / Math.max(1e-3, (trainEnd - epochStart - pausedMs) / 1000),
         elapsedMs: now - options.startedAt - control.pausedMs,
         etaMs: perEpoch * remainingEpochs(phaseIndex, inPhase + 1),
+        phase: phase.kind,
       };
       results.push(metrics);
       const improved = !best || valLoss < best.loss - MIN_DELTA;
@@ -202,7 +203,6 @@ export async function fit(options: FitOptions): Promise<FitResult> {
         sinceBest += 1;
       }
       await recorder.epoch(metrics, tf.memory().numTensors, {
-        phase: phase.kind,
         baseLearningRate: rates.base,
         best: improved,
         ...(steps.lowered ? { stepBatch: steps.lowered } : {}),

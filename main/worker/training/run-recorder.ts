@@ -61,7 +61,12 @@ export class RunRecorder {
   batch(metrics: BatchMetrics): void {
     this.append({ type: 'batch', ...metrics });
     const now = this.now();
-    if (now - this.lastBatchSent >= BATCH_MESSAGE_INTERVAL_MS) {
+    // An epoch's last batch is always sent, so the batch line reaches every epoch even when a
+    // whole epoch (head only, on cached features) takes less than the interval.
+    if (
+      now - this.lastBatchSent >= BATCH_MESSAGE_INTERVAL_MS ||
+      metrics.batch === metrics.batches
+    ) {
       this.lastBatchSent = now;
       this.emit({ type: 'batch', batch: metrics });
     }

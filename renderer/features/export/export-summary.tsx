@@ -1,7 +1,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import type { ExportResult } from '../../../shared/domain';
 import { EXPORT_FORMAT_NAMES } from '../../../shared/export-types';
-import { formatBytes, formatPercent } from '../../components/format';
+import { formatBytes, formatPercent, formatProbabilityDifference } from '../../components/format';
 import { Stat } from '../../components/stat';
 import { useStudio } from '../../store/store-context';
 import { ExportFiles } from './export-files';
@@ -20,7 +20,6 @@ export function ExportSummary(props: { result: ExportResult }) {
     useShallow((state) => ({ web: state.shell === 'web', download: state.downloadExport })),
   );
   const name = EXPORT_FORMAT_NAMES[result.format];
-  const diff = result.maxProbDiff === null ? 'NaN' : result.maxProbDiff.toExponential(2);
   return (
     <section
       className={`card export-summary ${result.passed ? 'export-passed' : 'export-failed'}`}
@@ -48,8 +47,8 @@ export function ExportSummary(props: { result: ExportResult }) {
           testId="export-accuracy"
         />
         <Stat
-          label={`largest probability difference (allowed ${result.tolerance})`}
-          value={diff}
+          label={`largest difference in a probability (allowed ${formatProbabilityDifference(result.tolerance)})`}
+          value={formatProbabilityDifference(result.maxProbDiff)}
           testId="export-max-diff"
         />
         <Stat

@@ -7,6 +7,11 @@ import { formatMemory, formatParams, formatSeconds } from './model-format';
 import type { PlanEstimate } from './use-plan-estimate';
 
 /** Live totals of the plan: what trains, how much compute needs a backward pass, time, memory. */
+/** chooseImageSize's reason without the size it starts with: "auto: the images' median…". */
+function sizeWhy(reason: string): string {
+  return reason.replace(/^\d+ px,?\s*/, '').replace(/^\((.*)\)$/, '$1');
+}
+
 export function PlanTotals(props: { info: ModelInfo; estimate: PlanEstimate }) {
   const { estimate } = props;
   const { totals, epoch, counts } = estimate;
@@ -86,7 +91,9 @@ export function PlanTotals(props: { info: ModelInfo; estimate: PlanEstimate }) {
       </div>
       <p className="field-hint">
         {counts.assumed ? `For ${images} (no dataset added yet)` : `For ${images}`}
-        {` at ${estimate.imageSize} × ${estimate.imageSize} px`}
+        {`, each scaled to ${estimate.imageSize} × ${estimate.imageSize} px for the base (`}
+        <span data-testid="image-size-reason">{sizeWhy(estimate.imageSizeReason)}</span>
+        {'; Image size on the Train tab changes it)'}
         {calibration ? (
           <>
             {'; measured on '}

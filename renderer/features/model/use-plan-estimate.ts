@@ -32,6 +32,8 @@ export interface PlanEstimate {
   batchSize: number;
   /** Pixels square the run will give the base (the Image size setting, decided). */
   imageSize: number;
+  /** Why that size, in words (chooseImageSize's reason). */
+  imageSizeReason: string;
   calibration: SpeedCalibration | null;
 }
 
@@ -75,11 +77,12 @@ export function usePlanEstimate(info: ModelInfo): PlanEstimate {
     const native = info.inputSize[0];
     const invalid: string[] = [];
     const choice = readImageSize(s.imageSize, invalid);
-    const imageSize = chooseImageSize(
+    const size = chooseImageSize(
       invalid.length === 0 ? choice : 'native',
       native,
       s.dataset?.medianShorterSide,
-    ).size;
+    );
+    const imageSize = size.size;
     const epoch = s.calibration
       ? estimateEpoch(
           info,
@@ -101,6 +104,7 @@ export function usePlanEstimate(info: ModelInfo): PlanEstimate {
       counts,
       batchSize,
       imageSize,
+      imageSizeReason: size.reason,
       calibration: s.calibration,
     };
   }, [info, s]);

@@ -1,6 +1,6 @@
 import { useShallow } from 'zustand/react/shallow';
 import type { BackendChoice, LrSchedule } from '../../../shared/domain';
-import { plural } from '../../components/format';
+import { describePlan } from '../../../shared/freeze-plan';
 import { useStudio } from '../../store/store-context';
 import { balancedClassWeights } from '../../store/training-settings';
 import { NumberField, Segmented, SelectField, Switch } from './fields';
@@ -82,7 +82,7 @@ export function AdvancedSettings(props: { disabled: boolean }) {
       p: state.trainParams,
       set: state.setTrainParam,
       fineTunes: state.fineTunes(),
-      unfrozen: state.trainableLayers.length,
+      plan: state.modelInfo ? describePlan(state.modelInfo, state.freezePlan()) : '',
       attempts: state.backendReport?.attempts,
     })),
   );
@@ -186,7 +186,7 @@ export function AdvancedSettings(props: { disabled: boolean }) {
               step="1"
               min="0"
               disabled={off}
-              hint={`After the head's epochs, this many more with ${plural(s.unfrozen, 'unfrozen base layer')} training too.`}
+              hint={`After the head's epochs, this many more with the base's ${s.plan.replace(' fine-tuned', '')} training too.`}
               onChange={(value) => set('fineTuneEpochs', value)}
             />
             <NumberField

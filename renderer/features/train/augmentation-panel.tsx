@@ -1,4 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
+import { augmentAmount } from '../../../shared/augment-units';
 import { formatCount } from '../../components/format';
 import { useStudio } from '../../store/store-context';
 import { augmentationOn, augmentNames, type AugmentName } from '../../store/training-settings';
@@ -22,7 +23,7 @@ function AugmentRow(props: { name: AugmentName; disabled: boolean }) {
   const option = useStudio((s) => s.augmentation[props.name]);
   const setOption = useStudio((s) => s.setAugmentOption);
   const { label, what } = options[props.name];
-  const percent = Math.round(option.strength * 100);
+  const amount = augmentAmount(props.name, option.strength);
   return (
     <li className={option.enabled ? 'augment-row on' : 'augment-row'} data-augment={props.name}>
       <div className="augment-text">
@@ -42,13 +43,13 @@ function AugmentRow(props: { name: AugmentName; disabled: boolean }) {
         max="1"
         step="0.05"
         aria-label={`${label} strength`}
-        aria-valuetext={`${percent}% (${strengthWord(option.strength)})`}
+        aria-valuetext={`${amount} (${strengthWord(option.strength)})`}
         value={option.strength}
         disabled={props.disabled || !option.enabled}
         onChange={(event) => setOption(props.name, { strength: Number(event.target.value) })}
       />
-      <span className="augment-strength mono" aria-hidden="true">
-        {option.enabled ? `${percent}%` : '—'}
+      <span className="augment-strength" aria-hidden="true" data-testid="augment-amount">
+        {option.enabled ? amount : '—'}
       </span>
     </li>
   );

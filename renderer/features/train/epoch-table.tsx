@@ -1,5 +1,10 @@
 import { useStudio } from '../../store/store-context';
-import { formatDuration, formatPercent } from '../../components/format';
+import {
+  epochDurationMs,
+  formatDuration,
+  formatPercent,
+  formatShortDuration,
+} from '../../components/format';
 
 export function EpochTable() {
   const epochs = useStudio((s) => s.epochMetrics);
@@ -27,8 +32,8 @@ export function EpochTable() {
             <th scope="col" className="num">
               Learning rate
             </th>
-            <th scope="col" className="num">
-              Images/s
+            <th scope="col" className="num" title="How long the epoch took">
+              Took
             </th>
             <th scope="col" className="num">
               Elapsed
@@ -36,7 +41,7 @@ export function EpochTable() {
           </tr>
         </thead>
         <tbody>
-          {epochs.map((epoch) => (
+          {epochs.map((epoch, index) => (
             <tr key={epoch.epoch}>
               <td className="num">{epoch.epoch}</td>
               <td className="num">{epoch.trainLoss.toFixed(4)}</td>
@@ -44,7 +49,7 @@ export function EpochTable() {
               <td className="num">{epoch.valLoss.toFixed(4)}</td>
               <td className="num">{formatPercent(epoch.valAccuracy)}</td>
               <td className="num">{epoch.learningRate.toPrecision(2)}</td>
-              <td className="num">{Math.round(epoch.imagesPerSecond)}</td>
+              <td className="num">{formatShortDuration(epochDurationMs(epochs, index))}</td>
               <td className="num">{formatDuration(epoch.elapsedMs)}</td>
             </tr>
           ))}

@@ -12,7 +12,49 @@ function cssVar(name: string, fallback: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
 }
 
-function options(metric: Metric, width: number): uPlot.Options {
+/** A readout value: a dash where the series has no point at the hovered epoch, never blank. */
+function readout(metric: Metric) {
+  return (_u: uPlot, value: number | null): string =>
+    value === null || value === undefined
+      ? '—'
+      : metric === 'accuracy'
+        ? `${(value * 100).toFixed(1)}%`
+        : value.toFixed(3);
+}
+
+/**
+ * Draws a dashed line where fine-tuning starts, labelled, so the jump in loss when base layers
+ * begin to change is explained where it shows.
+ */
+function phaseMarker(at: () => number | null): uPlot.Plugin {
+  return {
+    hooks: {
+      draw: [
+        (u) => {
+          const x = at();
+          if (x === null) return;
+          const left = u.valToPos(x, 'x', true);
+          const ratio = window.devicePixelRatio || 1;
+          const { ctx, bbox } = u;
+          ctx.save();
+          ctx.strokeStyle = cssVar('--text-muted', '#666');
+          ctx.fillStyle = ctx.strokeStyle;
+          ctx.lineWidth = ratio;
+          ctx.setLineDash([4 * ratio, 4 * ratio]);
+          ctx.beginPath();
+          ctx.moveTo(left, bbox.top);
+          ctx.lineTo(left, bbox.top + bbox.height);
+          ctx.stroke();
+          ctx.font = `${11 * ratio}px sans-serif`;
+          ctx.fillText('fine-tuning starts', left + 4 * ratio, bbox.top + 12 * ratio);
+          ctx.restore();
+        },
+      ],
+    },
+  };
+}
+
+function options(metric: Metric, width: number, switchAt: () => number | null): uPlot.Options {
   const batch = cssVar('--chart-batch', '#6b8afd');
   const val = cssVar('--chart-val', '#f59e0b');
   const axis = {
@@ -24,6 +66,7 @@ function options(metric: Metric, width: number): uPlot.Options {
     width,
     height: HEIGHT,
     legend: { show: true },
+    plugins: [phaseMarker(switchAt)],
     cursor: { drag: { x: false, y: false } },
     scales: { x: { time: false }, y: metric === 'accuracy' ? { range: [0, 1] } : {} },
     axes: [
@@ -40,6 +83,7 @@ function options(metric: Metric, width: number): uPlot.Options {
       {
         label: metric === 'loss' ? 'batch loss' : 'batch accuracy',
         stroke: batch,
+        value: readout(metric),
         width: 1.5,
         spanGaps: true,
         points: { show: false },
@@ -47,6 +91,7 @@ function options(metric: Metric, width: number): uPlot.Options {
       {
         label: metric === 'loss' ? 'validation loss' : 'validation accuracy',
         stroke: val,
+        value: readout(metric),
         width: 2,
         spanGaps: true,
         points: { show: true, size: 7, fill: val },
@@ -89,8 +134,14 @@ export function MetricsChart() {
         const columns = series.columns(entry.metric, Math.max(50, width - 50));
         if (entry.metric === 'loss') batchPoints = columns.batchPoints;
         const data = dataFor(columns);
-        if (!entry.plot) entry.plot = new uPlot(options(entry.metric, width), data, entry.pane);
-        else {
+        if (!entry.plot) {
+          const plotOptions = options(
+            entry.metric,
+            width,
+            () => store.getState().series.fineTuneStart,
+          );
+          entry.plot = new uPlot(plotOptions, data, entry.pane);
+        } else {
           if (entry.plot.width !== width) entry.plot.setSize({ width, height: HEIGHT });
           entry.plot.setData(data);
         }
@@ -99,6 +150,8 @@ export function MetricsChart() {
       host?.setAttribute('data-points', String(batchPoints));
       host?.setAttribute('data-batches', String(series.batchCount));
       host?.setAttribute('data-epochs', String(series.epochCount));
+      host?.setAttribute('data-batch-until', String(series.lastBatchX ?? ''));
+      host?.setAttribute('data-fine-tune-from', String(series.fineTuneStart ?? ''));
     }
 
     const schedule = () => {
@@ -123,6 +176,12 @@ export function MetricsChart() {
 
   // Re-evaluated on every store change, but renders only when the answer flips.
   const empty = useStudio((s) => s.series.batchCount === 0 && s.series.epochCount === 0);
+  const fineTuneFrom = useStudio((s) => {
+    const start = s.epochMetrics.find(
+      (e) => e.phase === 'fine-tune' && s.epochMetrics.some((h) => h.phase === 'head'),
+    );
+    return start?.epoch ?? null;
+  });
   return (
     <div className={empty ? 'charts-wrap empty' : 'charts-wrap'}>
       <div
@@ -132,6 +191,13 @@ export function MetricsChart() {
         aria-label="Loss and accuracy charts"
         role="img"
       />
+      {fineTuneFrom !== null ? (
+        <p className="muted small" data-testid="phase-switch-note">
+          The dashed line marks the switch from training the head alone to fine-tuning: from epoch{' '}
+          {fineTuneFrom}, base layers change too, at a lower learning rate, so the loss often jumps
+          before it falls further.
+        </p>
+      ) : null}
       {empty ? (
         <p className="charts-empty">
           The loss and accuracy curves appear here as soon as training starts.

@@ -2,7 +2,12 @@ import { useShallow } from 'zustand/react/shallow';
 import { Alert } from '../../components/alert';
 import { ProgressBar } from '../../components/progress-bar';
 import { Stat } from '../../components/stat';
-import { formatDuration, formatPercent } from '../../components/format';
+import {
+  epochDurationMs,
+  formatDuration,
+  formatPercent,
+  formatShortDuration,
+} from '../../components/format';
 import { useStudio } from '../../store/store-context';
 import { isRunActive } from '../../store/training-slice';
 
@@ -111,7 +116,7 @@ export function TrainingProgress() {
         <div className="phase-bar">
           <span className="small muted">
             {inFit
-              ? `Epoch ${Math.min(s.planned, Math.ceil(epochNow))} of ${s.planned}`
+              ? `Training: ${Math.round(Math.min(1, epochNow / Math.max(1, s.planned)) * 100)}% of the planned epochs`
               : phaseLabel}
           </span>
           <ProgressBar
@@ -121,11 +126,15 @@ export function TrainingProgress() {
         </div>
       ) : null}
       <div className="stats compact">
-        <Stat label="Epoch" value={`${last?.epoch ?? 0} / ${s.planned}`} testId="epochs-done" />
         <Stat
-          label="Images / s"
-          value={last ? Math.round(last.imagesPerSecond).toString() : '—'}
-          testId="images-per-second"
+          label="Epochs done"
+          value={`${last?.epoch ?? 0} of ${s.planned}`}
+          testId="epochs-done"
+        />
+        <Stat
+          label="Last epoch took"
+          value={formatShortDuration(epochDurationMs(s.epochs, s.epochs.length - 1))}
+          testId="epoch-time"
         />
         <Stat
           label="Learning rate"
