@@ -143,7 +143,11 @@ export async function fit(options: FitOptions): Promise<FitResult> {
       )) {
         try {
           await control.waitWhilePaused(
-            () => recorder.phase('paused', `Paused in epoch ${epoch}, before its batch ${batchIndex + 1}`),
+            () =>
+              recorder.phase(
+                'paused',
+                `Paused in epoch ${epoch}, before its batch ${batchIndex + 1}`,
+              ),
             () => recorder.phase('resumed', 'Training resumed'),
           );
           const step = inPhase * stepsPerEpoch + batchIndex;
