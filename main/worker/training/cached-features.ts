@@ -13,7 +13,7 @@ import { chooseFeatureEngine } from './engine-choice';
 import { describeProfile } from './extract-missing';
 import { featureThreads } from './extraction-pool';
 import { buildFeatureTable, type FeatureTable } from './feature-cache';
-import { TfjsFeatureEngine, type FeatureEngine } from './feature-engine';
+import { LazyFeatureEngine, TfjsFeatureEngine } from './feature-engine';
 import { hashFrozenPart } from './frozen-part-hash';
 import type { InferenceGraph } from './inference-graph';
 import type { RunControl } from './run-control';
@@ -65,17 +65,21 @@ export async function cachedFeatures(
     await Promise.all(tables.map((table) => table.dispose()));
   });
   const shape = { size: job.inputSize, pool: hooks.pool };
-  const { engine, report } = await chooseFeatureEngine(
-    split.frozen,
-    () => new TfjsFeatureEngine(graph, shape),
-    shape,
-    {
-      ...(hooks.env ? { env: hooks.env } : {}),
-      ...(hooks.tfjsUsesGpu ? { tfjsUsesGpu: true } : {}),
-      onNotice: (message) => recorder.phase('feature-engine', message),
-    },
-  );
-  recorder.phase('feature-engine', describeEngineChoice(report));
+  // Chosen when the first image needs computing; a run read wholly from the cache needs none.
+  const engine = new LazyFeatureEngine(shape, async () => {
+    const chosen = await chooseFeatureEngine(
+      split.frozen,
+      () => new TfjsFeatureEngine(graph, shape),
+      shape,
+      {
+        ...(hooks.env ? { env: hooks.env } : {}),
+        ...(hooks.tfjsUsesGpu ? { tfjsUsesGpu: true } : {}),
+        onNotice: (message) => recorder.phase('feature-engine', message),
+      },
+    );
+    recorder.phase('feature-engine', describeEngineChoice(chosen.report));
+    return chosen.engine;
+  });
   // On wasm and cpu, TF.js batches spread over worker threads (each its own copy of the graph).
   const threads = featureThreads(split.frozen, {
     ...(hooks.env ? { env: hooks.env } : {}),
@@ -129,7 +133,7 @@ function phaseEstimate(): (done: number, total: number) => { etaMs?: number } {
 async function buildTable(
   job: TrainJob,
   split: SplitModel,
-  engine: FeatureEngine,
+  engine: LazyFeatureEngine,
   name: 'train' | 'val',
   hooks: CachedFeaturesHooks & {
     identity: Record<string, unknown>;
@@ -158,7 +162,7 @@ async function buildTable(
     pool: hooks.pool,
     cancel: hooks.control,
     // Feature threads run TF.js: only for the TF.js engine (also after onnxruntime failed).
-    threads: () => (engine.kind === 'tfjs' ? hooks.threads.get() : Promise.resolve(undefined)),
+    threads: async () => ((await engine.get()).kind === 'tfjs' ? hooks.threads.get() : undefined),
     onSkip: hooks.onSkip,
     onProgress: (done, total) =>
       recorder.phase(phase, `Computed features of ${done} of ${total} ${what}`, {

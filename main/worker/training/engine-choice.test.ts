@@ -19,7 +19,7 @@ import { selectBackend } from '../backends/backend-chain';
 import { CancelledError, CancelSignal } from './cancel-signal';
 import { chooseFeatureEngine, FallbackEngine, probeFeatureEngines } from './engine-choice';
 import { buildFeatureTable, type FeatureTable } from './feature-cache';
-import { TfjsFeatureEngine, type FeatureEngine } from './feature-engine';
+import { LazyFeatureEngine, TfjsFeatureEngine, type FeatureEngine } from './feature-engine';
 import { InferenceGraph } from './inference-graph';
 import { ORT_FAULT_ENV } from './ort-engine';
 import { runTrainJob } from './train-job';
@@ -187,5 +187,28 @@ describe('cancel and the cache key', () => {
     const fresh = await buildFeatureTable(tfjs, [[7, 7, 256]], items, testTableOptions());
     expect(maxDiff(await rowsOf(reused), await rowsOf(fresh))).toBeLessThan(1e-4);
     expect(await rowsOf(reused)).toEqual(await rowsOf(byOrt));
+  });
+
+  it('makes no engine when every row comes from the cache, and one when an image is new', async () => {
+    const cacheDir = path.join(dir, 'lazy-cache');
+    let made = 0;
+    const lazy = () =>
+      new LazyFeatureEngine(shape, async () => {
+        made += 1;
+        return (await choose()).engine;
+      });
+    const first = lazy();
+    await buildFeatureTable(first, [[7, 7, 256]], items.slice(0, 2), {
+      ...testTableOptions({ cacheDir }),
+    });
+    expect(first.isMade).toBe(true);
+    const cached = lazy();
+    const table = await buildFeatureTable(cached, [[7, 7, 256]], items.slice(0, 2), {
+      ...testTableOptions({ cacheDir }),
+    });
+    expect(table.stats.reusedImages).toBe(2);
+    expect(cached.isMade).toBe(false);
+    expect(made).toBe(1);
+    await Promise.all([first.dispose(), cached.dispose(), table.dispose()]);
   });
 });

@@ -169,6 +169,7 @@ export async function openOrtSession(
 export class OrtFeatureEngine implements FeatureEngine {
   readonly kind = 'onnxruntime' as const;
   private batches = 0;
+  private released = false;
 
   private constructor(
     private readonly ort: Ort,
@@ -222,7 +223,10 @@ export class OrtFeatureEngine implements FeatureEngine {
     return this.outputNames.map((name) => outputs[name]!.data as Float32Array);
   }
 
+  /** Releases the session; a second call does nothing (a fallback and its owner may both ask). */
   async dispose(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
     await this.session.release();
   }
 }
