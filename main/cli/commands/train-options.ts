@@ -55,7 +55,7 @@ export const trainFlagsUsage = `      --model ID|DIR  --feature-layer NAME  --ba
       --optimizer adam|sgd (${recipe.optimizer})  --momentum X (${recipe.momentum})  --schedule constant|step|cosine|one-cycle (${recipe.schedule})
       --label-smoothing X (${recipe.labelSmoothing})  --class-weights none|balanced (${recipe.classWeights})
       --early-stopping PATIENCE|off (${recipe.earlyStopping.enabled ? recipe.earlyStopping.patience : 'off'})  --dropout X (${recipe.dropout})  --hidden-units N (${recipe.hiddenUnits})
-      --augment off|flip,rotation=S,zoom=S,exposure=S,noise=S,blur=S (S: strength 0..1)  --views N (${recipe.augmentation.viewsPerImage})
+      --augment off|flip,rotation=S,zoom=S,exposure=S,noise=S,blur=S (S: strength 0..1)  --views N (at most ${recipe.augmentation.viewsPerImage}; fewer on large classes)
       --image-size auto|native|PX (${recipe.imageSize})  --val-split X (${recipe.validationSplit})  --seed N (${recipe.seed})  --name TEXT`;
 
 type FlagValues = {
