@@ -1,7 +1,8 @@
 /**
  * `transfer-studio predict` as a user runs it: the bundled CLI (dist/main/cli.cjs, rebuilt by
  * the global setup) classifies a folder of real photos (more than one streamed batch, plus a
- * broken file) with a run trained by the studio, and with its ONNX and TF.js exports: every
+ * broken file) with a run trained by the studio, and with its ONNX, TF.js (and, with the Python
+ * runtimes, TFLite) exports: every
  * model gives the same classes and probabilities, in the same order.
  */
 import { spawn } from 'node:child_process';
@@ -11,6 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hymenopteraDir } from '../../services/models/test-fixtures';
 import { RunStore } from '../../services/runs/run-store';
+import { findPython } from '../../worker/exporters/python/python-runtime';
 import { trainFixtureRun, type TrainedRun } from '../../worker/exporters/test-support/trained-runs';
 
 const repoRoot = path.resolve(__dirname, '../../..');
@@ -74,7 +76,7 @@ afterAll(async () => {
 });
 
 describe('transfer-studio predict', () => {
-  it('classifies a folder with the run, and its ONNX and TF.js exports agree', async () => {
+  it('classifies a folder with the run, and its exports agree', async () => {
     const fromRun = await predictJson(trained.job.runDir);
     expect(fromRun.map((line) => path.relative(imagesDir, line.file))).toEqual([
       ...Array.from({ length: PER_CLASS }, () => expect.stringMatching(/^ants\//) as unknown),
@@ -87,7 +89,8 @@ describe('transfer-studio predict', () => {
       expect(line.top[0]!.probability + line.top[1]!.probability).toBeCloseTo(1, 4);
       expect(line.top[0]!.probability).toBeGreaterThanOrEqual(line.top[1]!.probability);
     }
-    for (const format of ['onnx', 'tfjs']) {
+    // TFLite runs in LiteRT (Python): covered where scripts/setup-python-runtimes ran (CI).
+    for (const format of ['onnx', 'tfjs', ...(findPython() ? ['tflite'] : [])]) {
       const out = path.join(dataDir, `export-${format}`);
       const exported = await cli(['export', trained.job.runDir, '--format', format, '--out', out]);
       expect(exported.code, exported.stderr).toBe(0);

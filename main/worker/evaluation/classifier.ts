@@ -1,7 +1,8 @@
 /**
  * A model the worker can classify with, whatever folder it came from: a run's model/ folder
  * (TF.js layers model + metadata.json) or a folder the studio exported (export-manifest.json
- * says the format; the TF.js export loads in TF.js, the ONNX export in onnxruntime-node). Both
+ * says the format; the TF.js export loads in TF.js, the ONNX export in onnxruntime-node, the
+ * TFLite exports in LiteRT when the Python runtimes are set up). All
  * take the same preprocessed NHWC float32 input, so prediction is one code path.
  */
 import { promises as fs } from 'node:fs';
@@ -9,6 +10,7 @@ import path from 'node:path';
 import { EXPORT_MANIFEST_FILE, readExportManifest } from '../exporters/export-manifest';
 import { tfjsPredictor, type Predictor } from '../exporters/export-verification';
 import { createOnnxPredictor } from '../exporters/onnx/onnx-runtime';
+import { openPythonPredictor } from '../exporters/python/python-runtime';
 import { loadLayersModelFromDir } from '../../services/models/load-layers-model';
 import type { Preprocessing } from '../images/decode-image';
 import { loadTrainedModel } from './trained-model';
@@ -47,6 +49,12 @@ async function openExport(dir: string): Promise<Classifier> {
     inputSize: [height, width] as [number, number],
     preprocessing: { scale, offset },
   };
+  if (manifest.format === 'tflite' || manifest.format === 'tflite-int8') {
+    // LiteRT in Python (scripts/setup-python-runtimes), as the export's own proof ran it.
+    const file = manifest.format === 'tflite' ? 'model.tflite' : 'model_int8.tflite';
+    const litert = await openPythonPredictor('tflite', path.join(dir, file), [height, width]);
+    return { ...common, predict: litert.predict, release: litert.release };
+  }
   if (manifest.format === 'onnx') {
     const onnx = await createOnnxPredictor(path.join(dir, 'model.onnx'), [height, width, 3]);
     return { ...common, predict: onnx.predict, release: onnx.release };

@@ -52,6 +52,21 @@ async function expectReadmeSnippetRuns(outDir: string, modelFile: string): Promi
 }
 
 describe.skipIf(!python)('TFLite export in LiteRT (needs scripts/setup-python-runtimes)', () => {
+  it('without a Python runtime, says the file is not proven and how to set it up', async () => {
+    const run = trained.get(bases[0])!;
+    const outDir = path.join(work, 'no-python');
+    const result = await runExportJob(exportJobFor(run, { format: 'tflite', outDir }), {
+      emit: () => {},
+      env: { ...process.env, TRANSFER_STUDIO_PYTHON: path.join(work, 'no-such-python') },
+    });
+    expect(result.passed).toBe(false);
+    expect(result.samples).toBe(0);
+    expect(result.failure).toMatch(/^Not proven: The LiteRT proof could not run here/);
+    expect(result.failure).toContain('scripts/setup-python-runtimes');
+    expect(result.outDir).toBe(`${outDir}.failed`);
+    await expect(fs.stat(outDir)).rejects.toThrow();
+  }, 120_000);
+
   describe.each(bases)('a briefly trained %s run', (base) => {
     it('float32: the LiteRT interpreter reproduces the studio within 1e-4', async () => {
       const run = trained.get(base)!;

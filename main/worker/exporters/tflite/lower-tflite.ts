@@ -257,6 +257,82 @@ function lowerConv(
   );
 }
 
+/** A BatchNormalization that could not be folded: a 1x1 depthwise convolution. */
+function lowerBatchNorm(
+  l: Lowering,
+  node: IrNode,
+  op: Extract<IrOp, { kind: 'batchnorm' }>,
+  output: ValueId,
+  activation: Activation,
+): void {
+  // A BatchNormalization that could not be folded: a 1x1 depthwise convolution.
+  const scale = op.gamma.map((g, c) => g / Math.sqrt(op.variance[c]! + op.epsilon));
+  const shift = op.beta.map((b, c) => b - op.mean[c]! * scale[c]!);
+  const conv: ConvOp = {
+    kind: 'conv',
+    weights: scale,
+    weightShape: [scale.length, 1, 1, 1],
+    bias: shift,
+    strides: [1, 1],
+    dilations: [1, 1],
+    pads: { top: 0, bottom: 0, left: 0, right: 0 },
+    group: scale.length,
+  };
+  return lowerConv(l, node, conv, output, activation);
+}
+
+/** Dense as FULLY_CONNECTED (Keras kernel [in, units] transposed to [units, in]). */
+function lowerDense(
+  l: Lowering,
+  node: IrNode,
+  op: Extract<IrOp, { kind: 'dense' }>,
+  output: ValueId,
+  activation: Activation,
+): void {
+  const name = node.layerName;
+  const from = l.value(node.inputs[0]!);
+  // Keras [in, units] -> TFLite FULLY_CONNECTED [units, in].
+  const kernel = new Float32Array(op.kernel.length);
+  for (let i = 0; i < op.inputUnits; i += 1)
+    for (let u = 0; u < op.units; u += 1)
+      kernel[u * op.inputUnits + i] = op.kernel[i * op.units + u]!;
+  const weights = l.weights(`${name}/kernel`, kernel, [op.units, op.inputUnits], 0, false);
+  const bias = l.bias(`${name}/bias`, op.bias ?? new Float32Array(op.units), from, weights);
+  return l.op(BuiltinOperator.FULLY_CONNECTED, [from, weights, bias], [l.value(output)], {
+    kind: 'fullyConnected',
+    activation,
+  });
+}
+
+/** Global pooling: MEAN (average) or REDUCE_MAX over height and width. */
+function lowerGlobalPool(
+  l: Lowering,
+  node: IrNode,
+  mode: 'average' | 'max',
+  output: ValueId,
+): void {
+  const from = l.value(node.inputs[0]!);
+  const axes = l.int32(`${node.layerName}/axes`, [1, 2]);
+  const max = mode === 'max';
+  l.op(
+    max ? BuiltinOperator.REDUCE_MAX : BuiltinOperator.MEAN,
+    [from, axes],
+    [max ? l.passThrough(output, from) : l.value(output)],
+    { kind: 'reducer', keepDims: false },
+  );
+}
+
+/** Reshape and Flatten: RESHAPE to [-1, ...the value's shape without its batch]. */
+function lowerReshape(l: Lowering, node: IrNode, output: ValueId): void {
+  const from = l.value(node.inputs[0]!);
+  const newShape = [-1, ...(l.graph.values.get(output)!.shape.slice(1) as number[])];
+  const shape = l.int32(`${node.layerName}/shape`, newShape);
+  l.op(BuiltinOperator.RESHAPE, [from, shape], [l.passThrough(output, from)], {
+    kind: 'reshape',
+    newShape,
+  });
+}
+
 function lowerNode(l: Lowering, node: IrNode, output: ValueId, activation: Activation): void {
   const { op } = node;
   const name = node.layerName;
@@ -264,22 +340,8 @@ function lowerNode(l: Lowering, node: IrNode, output: ValueId, activation: Activ
   switch (op.kind) {
     case 'conv':
       return lowerConv(l, node, op, output, activation);
-    case 'batchnorm': {
-      // A BatchNormalization that could not be folded: a 1x1 depthwise convolution.
-      const scale = op.gamma.map((g, c) => g / Math.sqrt(op.variance[c]! + op.epsilon));
-      const shift = op.beta.map((b, c) => b - op.mean[c]! * scale[c]!);
-      const conv: ConvOp = {
-        kind: 'conv',
-        weights: scale,
-        weightShape: [scale.length, 1, 1, 1],
-        bias: shift,
-        strides: [1, 1],
-        dilations: [1, 1],
-        pads: { top: 0, bottom: 0, left: 0, right: 0 },
-        group: scale.length,
-      };
-      return lowerConv(l, node, conv, output, activation);
-    }
+    case 'batchnorm':
+      return lowerBatchNorm(l, node, op, output, activation);
     case 'pad': {
       const from = input();
       const { top, bottom, left, right } = op.pads;
@@ -335,42 +397,13 @@ function lowerNode(l: Lowering, node: IrNode, output: ValueId, activation: Activ
           activation,
         },
       );
-    case 'globalPool': {
-      const from = input();
-      const axes = l.int32(`${name}/axes`, [1, 2]);
-      const max = op.mode === 'max';
-      return l.op(
-        max ? BuiltinOperator.REDUCE_MAX : BuiltinOperator.MEAN,
-        [from, axes],
-        [max ? l.passThrough(output, from) : l.value(output)],
-        { kind: 'reducer', keepDims: false },
-      );
-    }
+    case 'globalPool':
+      return lowerGlobalPool(l, node, op.mode, output);
     case 'reshape':
-    case 'flatten': {
-      const from = input();
-      const target = l.graph.values.get(output)!.shape.slice(1) as number[];
-      const newShape = [-1, ...target];
-      const shape = l.int32(`${name}/shape`, newShape);
-      return l.op(BuiltinOperator.RESHAPE, [from, shape], [l.passThrough(output, from)], {
-        kind: 'reshape',
-        newShape,
-      });
-    }
-    case 'dense': {
-      const from = input();
-      // Keras [in, units] -> TFLite FULLY_CONNECTED [units, in].
-      const kernel = new Float32Array(op.kernel.length);
-      for (let i = 0; i < op.inputUnits; i += 1)
-        for (let u = 0; u < op.units; u += 1)
-          kernel[u * op.inputUnits + i] = op.kernel[i * op.units + u]!;
-      const weights = l.weights(`${name}/kernel`, kernel, [op.units, op.inputUnits], 0, false);
-      const bias = l.bias(`${name}/bias`, op.bias ?? new Float32Array(op.units), from, weights);
-      return l.op(BuiltinOperator.FULLY_CONNECTED, [from, weights, bias], [l.value(output)], {
-        kind: 'fullyConnected',
-        activation,
-      });
-    }
+    case 'flatten':
+      return lowerReshape(l, node, output);
+    case 'dense':
+      return lowerDense(l, node, op, output, activation);
   }
 }
 
