@@ -109,9 +109,11 @@ export class TrainableNet {
     this.baseVariables = options.trainable
       ? options.trainable.trainableWeights.map((weight) => weight.read() as tf.Variable)
       : [];
-    // The base part has dozens of weights: Adam over them as one vector (flat-adam.ts).
+    // The base part has dozens of weights: on native TF, Adam over them as one vector
+    // (flat-adam.ts). Not on wasm: there the joined vector and its temporaries tipped a
+    // fine-tuning step at the edge of the 4 GiB heap over it (memory-fallback.test.ts).
     this.baseOptimizer =
-      options.optimizer === 'adam'
+      options.optimizer === 'adam' && tf.getBackend() === 'tensorflow'
         ? new FlatAdam(this.baseVariables)
         : createOptimizer(options.optimizer, options.momentum);
     this.weightsTensor = options.classWeights
