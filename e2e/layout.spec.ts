@@ -154,6 +154,13 @@ test('every screen at 1280, 900 and 800 px with 50 classes', async ({ page }) =>
     new RegExp(`^Showing \\d+ images?: ${sorted[actual!]} mistaken for ${sorted[predicted!]}$`),
   );
 
+  // "Show in folder" far down the gallery: the web shell's answer shows in the window.
+  const first = evaluate.images.first();
+  const name = await first.getAttribute('data-name');
+  await first.getByRole('button', { name: 'Show in folder' }).click();
+  await expect(page.getByTestId('file-notice')).toBeInViewport();
+  await expect(page.getByTestId('file-notice')).toContainText(`${name} is in `);
+
   await page.getByRole('tab', { name: 'Try it' }).click();
   await checkScreen(page, 'try-it');
   await studio.goTo('Export');

@@ -155,9 +155,18 @@ test('the freeze handle follows a mouse drag and a touch drag across the whole n
   await page.mouse.up();
   await expect(model.handle).toHaveAttribute('aria-valuetext', '14 top blocks train');
 
+  // The keyboard passes the 14 block switches in one step to the plan's presets.
+  const skip = page.getByRole('button', { name: 'Skip the blocks to the freeze plan' });
+  await skip.focus();
+  await expect(skip).toBeInViewport();
+  await page.keyboard.press('Enter');
+  await expect(
+    page.getByRole('radiogroup', { name: 'Presets' }).locator('[role="radio"]:focus'),
+  ).toHaveCount(1);
+
   // Touch (Chromium's own touch events, which become pointer events of type "touch").
   const cdp = await page.context().newCDPSession(page);
-  await model.handle.evaluate((handle) => handle.scrollIntoView({ block: 'end' }));
+  await model.handle.evaluate((handle) => handle.scrollIntoView({ block: 'center' }));
   const handleBox = (await model.handle.boundingBox())!;
   const from = { x: handleBox.x + 40, y: handleBox.y + handleBox.height / 2 };
   const to = await gapCentre(page, 3);
@@ -321,5 +330,46 @@ test('downloads a catalog model from a mirror with progress; cancel leaves nothi
   } finally {
     await downloading.stop();
     await rm(emptyData, { recursive: true, force: true });
+  }
+});
+
+test('a download without a network says why inside its card, address and folder whole', async ({
+  page,
+}) => {
+  test.setTimeout(3 * 60_000);
+  const offlineData = await mkdtemp(path.join(os.tmpdir(), 'transfer-studio-offline-e2e-'));
+  // Nothing listens on port 9 of loopback: the download fails as it does offline.
+  const offline = await startBuiltWebShell({
+    ...process.env,
+    TRANSFER_STUDIO_DATA: offlineData,
+    TRANSFER_STUDIO_MODELS: fixtureModelsDir,
+    TRANSFER_STUDIO_MODEL_MIRROR: 'http://127.0.0.1:9/a/rather/long/mirror/path/for/models/',
+    PORT: '',
+  });
+  try {
+    await page.setViewportSize({ width: 900, height: 800 });
+    const studio = new StudioPage(page);
+    await studio.open(offline.url);
+    await studio.goTo('Model');
+    await page.getByRole('button', { name: /^Show \d+ more models/ }).click();
+    await page
+      .getByRole('button', { name: /^Download / })
+      .first()
+      .click();
+    const error = page.locator('.catalog-error').first();
+    await expect(error).toBeVisible({ timeout: 60_000 });
+    await expect(error).toContainText('failed');
+    // The address to download by hand and the folder to put it in, both whole.
+    await expect(error).toContainText('https://storage.googleapis.com/');
+    await expect(error).toContainText(path.join(offlineData, 'models'));
+    const card = page.locator('.catalog-item-wrap', { has: error });
+    const [errorBox, cardBox] = [(await error.boundingBox())!, (await card.boundingBox())!];
+    expect(errorBox.x + errorBox.width).toBeLessThanOrEqual(cardBox.x + cardBox.width);
+    expect(await error.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    expect(await card.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    await page.screenshot({ path: path.join(screenshots, 'model-offline-900.png') });
+  } finally {
+    await offline.stop();
+    await rm(offlineData, { recursive: true, force: true });
   }
 });

@@ -11,8 +11,14 @@ function ClassCard(props: { item: ClassSummary }) {
   return (
     <li className="class-card" data-testid="class-card">
       <div className="thumbs" aria-hidden={item.thumbnails.length === 0}>
-        {item.thumbnails.slice(0, THUMBS_SHOWN).map((id) => (
-          <img key={id} src={thumbnailUrl(id)} alt="" loading="lazy" decoding="async" />
+        {item.thumbnails.slice(0, THUMBS_SHOWN).map((id, index) => (
+          <img
+            key={id}
+            src={thumbnailUrl(id)}
+            alt={`${item.name}, example ${index + 1}`}
+            loading="lazy"
+            decoding="async"
+          />
         ))}
         {item.thumbnails.length === 0 ? <div className="thumb-placeholder">No preview</div> : null}
       </div>

@@ -35,7 +35,7 @@ export function ImageCell(props: {
           {image.thumbnailId && !broken ? (
             <img
               src={props.thumbnailUrl(image.thumbnailId)}
-              alt=""
+              alt={image.name}
               loading="lazy"
               decoding="async"
               onError={() => setBroken(true)}

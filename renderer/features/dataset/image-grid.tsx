@@ -68,6 +68,12 @@ export function ImageGrid(props: { className: string; total: number }) {
     return () => observer.disconnect();
   }, []);
 
+  // Focus starts on the first file, not on the dialog's close button, so the keys the
+  // dialog names (arrows, Space) act on the images at once.
+  useEffect(() => {
+    scrollRef.current?.focus({ preventScroll: true });
+  }, []);
+
   const rowCount = Math.ceil(total / columns);
   // The build does not use the React Compiler; the virtualizer re-renders this component on
   // scroll itself, which is exactly what it is for.

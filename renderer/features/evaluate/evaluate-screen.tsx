@@ -107,13 +107,16 @@ export function EvaluateScreen() {
             </h2>
             <ReliabilityDiagram metrics={report.metrics} />
           </section>
+          {/* Pinned to the window: "Show in folder" is clicked far down the gallery. */}
           {s.notice ? (
-            <Alert tone="info" title="Files">
-              {s.notice}{' '}
-              <button type="button" className="btn link small" onClick={s.dismiss}>
-                Dismiss
-              </button>
-            </Alert>
+            <div className="toast" data-testid="file-notice">
+              <Alert tone="info" title="Files">
+                {s.notice}{' '}
+                <button type="button" className="btn link small" onClick={s.dismiss}>
+                  Dismiss
+                </button>
+              </Alert>
+            </div>
           ) : null}
           <ImageGallery labels={report.labels} misclassified={report.misclassified} />
           <FolderEvaluation runId={runId} />

@@ -7,6 +7,15 @@ import type { DiagramModel } from './diagram-model';
 import { HeadBlock } from './head-block';
 import { useHandleDrag } from './use-handle-drag';
 
+/** Moves focus to the chosen preset of the plan panel (the first when none is chosen). */
+function focusPresets(): void {
+  const group = document.querySelector('.plan-panel [role="radiogroup"]');
+  const target =
+    group?.querySelector<HTMLElement>('[role="radio"][aria-checked="true"]') ??
+    group?.querySelector<HTMLElement>('[role="radio"]');
+  target?.focus();
+}
+
 /**
  * The network as a vertical block diagram, the new head at the top and the input image at the
  * bottom (data flows up). Between blocks runs the "freeze everything below here" handle: drag it,
@@ -161,6 +170,10 @@ export function NetworkDiagram(props: {
           needs a backward pass
         </span>
       </p>
+      {/* Every block has a switch: this lets the keyboard pass them all in one step. */}
+      <button type="button" className="skip-link" onClick={focusPresets}>
+        Skip the blocks to the freeze plan
+      </button>
       <div className="diagram" ref={ref} data-testid="network-diagram" {...drag.diagramProps}>
         {items}
       </div>
