@@ -1,14 +1,12 @@
 import http from 'node:http';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { resolveStudioPaths } from '../services/paths';
-import { createStudioServices } from '../services/studio-services';
 import { connect, rawGet } from './test-http';
 import { EXPORT_TOKEN_HEADER, EXPORT_ZIP_PATH } from '../../shared/web-protocol';
-import { startWebShell, type WebShell } from './web-shell';
+import { startTestWebShell } from './test-web-shell';
+import type { WebShell } from './web-shell';
 
 const fixtures = path.resolve(
   process.env.TRANSFER_STUDIO_FIXTURES ??
@@ -35,31 +33,7 @@ describe('trust: web shell', () => {
   let origin: string;
 
   beforeAll(async () => {
-    workDir = await mkdtemp(path.join(os.tmpdir(), 'ts-web-shell-'));
-    const staticDir = path.join(workDir, 'renderer');
-    await mkdir(path.join(staticDir, 'assets'), { recursive: true });
-    await writeFile(path.join(staticDir, 'index.html'), '<!doctype html><title>studio</title>');
-    await writeFile(path.join(staticDir, 'assets', 'app.js'), 'console.log(1)');
-    await writeFile(path.join(workDir, 'secret.txt'), 'TOP-SECRET');
-    const paths = resolveStudioPaths({ TRANSFER_STUDIO_DATA: path.join(workDir, 'data') });
-    // Real services; training is not exercised here, so the launcher refuses to start one.
-    const services = createStudioServices({
-      paths,
-      shell: 'web',
-      version: '9.9.9',
-      emit: () => {},
-      launchWorker: () => {
-        throw new Error('no training in the web shell tests');
-      },
-    });
-    shell = await startWebShell({
-      handlers: services.handlers,
-      thumbnails: services.thumbnails,
-      staticDir,
-    });
-    origin = `http://127.0.0.1:${shell.port}`;
-    const login = await rawGet(shell.port, `/?token=${shell.token}`);
-    cookie = String(login.headers['set-cookie']?.[0] ?? '').split(';')[0] ?? '';
+    ({ workDir, shell, origin, cookie } = await startTestWebShell('ts-web-shell-'));
   });
 
   afterAll(async () => {

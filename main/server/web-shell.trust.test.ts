@@ -3,14 +3,12 @@
  * credential another loopback port receives, symbolic links planted among the static files.
  * Every refusal says why; nothing outside the renderer folder is ever served.
  */
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveStudioPaths } from '../services/paths';
-import { createStudioServices } from '../services/studio-services';
 import { connect, rawGet } from './test-http';
-import { startWebShell, type WebShell } from './web-shell';
+import { startTestWebShell } from './test-web-shell';
+import type { WebShell } from './web-shell';
 
 let workDir: string;
 let shell: WebShell;
@@ -18,34 +16,16 @@ let cookie: string;
 let origin: string;
 
 beforeAll(async () => {
-  workDir = await mkdtemp(path.join(os.tmpdir(), 'ts-web-trust-'));
-  const staticDir = path.join(workDir, 'renderer');
-  await mkdir(path.join(staticDir, 'assets'), { recursive: true });
-  await writeFile(path.join(staticDir, 'index.html'), '<!doctype html><title>studio</title>');
-  await writeFile(path.join(staticDir, 'assets', 'app.js'), 'console.log(1)');
-  await writeFile(path.join(workDir, 'secret.txt'), 'TOP-SECRET');
-  await mkdir(path.join(workDir, 'private'));
-  await writeFile(path.join(workDir, 'private', 'key.txt'), 'TOP-SECRET');
-  await symlink(path.join(workDir, 'secret.txt'), path.join(staticDir, 'assets', 'linked.js'));
-  await symlink(path.join(workDir, 'private'), path.join(staticDir, 'linked-dir'));
-  await symlink(path.join(staticDir, 'assets', 'app.js'), path.join(staticDir, 'inside.js'));
-  const services = createStudioServices({
-    paths: resolveStudioPaths({ TRANSFER_STUDIO_DATA: path.join(workDir, 'data') }),
-    shell: 'web',
-    version: '9.9.9',
-    emit: () => {},
-    launchWorker: () => {
-      throw new Error('no training in the web shell tests');
+  ({ workDir, shell, origin, cookie } = await startTestWebShell(
+    'ts-web-trust-',
+    async (dir, staticDir) => {
+      await mkdir(path.join(dir, 'private'));
+      await writeFile(path.join(dir, 'private', 'key.txt'), 'TOP-SECRET');
+      await symlink(path.join(dir, 'secret.txt'), path.join(staticDir, 'assets', 'linked.js'));
+      await symlink(path.join(dir, 'private'), path.join(staticDir, 'linked-dir'));
+      await symlink(path.join(staticDir, 'assets', 'app.js'), path.join(staticDir, 'inside.js'));
     },
-  });
-  shell = await startWebShell({
-    handlers: services.handlers,
-    thumbnails: services.thumbnails,
-    staticDir,
-  });
-  origin = `http://127.0.0.1:${shell.port}`;
-  const login = await rawGet(shell.port, `/?token=${shell.token}`);
-  cookie = String(login.headers['set-cookie']?.[0] ?? '').split(';')[0] ?? '';
+  ));
 });
 afterAll(async () => {
   await shell?.close();
