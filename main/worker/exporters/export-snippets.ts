@@ -186,19 +186,10 @@ export function tfjsBrowserSnippet(options: SnippetOptions & { metadataFile: str
 `;
 }
 
-/** Python + onnxruntime + numpy + Pillow. */
-export function onnxPythonSnippet(options: SnippetOptions): string {
+/** The Python programs' image loading: the studio's crop, resize and scaling, as NHWC float32. */
+function pythonLoadImage(options: SnippetOptions): string {
   const { scale, offset } = options.preprocessing;
-  return `# pip install onnxruntime numpy pillow
-# usage: python predict.py model.onnx photo.jpg
-import json
-import sys
-
-import numpy as np
-import onnxruntime as ort
-from PIL import Image, ImageOps
-
-HEIGHT, WIDTH = ${options.height}, ${options.width}
+  return `HEIGHT, WIDTH = ${options.height}, ${options.width}
 
 
 def load_image(path):
@@ -208,7 +199,21 @@ def load_image(path):
     x = np.asarray(image, dtype=np.float32)
     x = ${preprocessExpression('x', scale, offset)}
     return x[np.newaxis]  # [1, HEIGHT, WIDTH, 3], NHWC float32
+`;
+}
 
+/** Python + onnxruntime + numpy + Pillow. */
+export function onnxPythonSnippet(options: SnippetOptions): string {
+  return `# pip install onnxruntime numpy pillow
+# usage: python predict.py model.onnx photo.jpg
+import json
+import sys
+
+import numpy as np
+import onnxruntime as ort
+from PIL import Image, ImageOps
+
+${pythonLoadImage(options)}
 
 def main():
     if len(sys.argv) != 3:
@@ -229,7 +234,6 @@ if __name__ == "__main__":
 
 /** Python program running a .tflite export (float32 or int8) in the LiteRT interpreter. */
 export function tflitePythonSnippet(options: SnippetOptions & { modelFile: string }): string {
-  const { scale, offset } = options.preprocessing;
   return `# pip install ai-edge-litert numpy pillow
 # usage: python predict.py ${options.modelFile} photo.jpg
 import sys
@@ -239,17 +243,7 @@ import numpy as np
 from ai_edge_litert.interpreter import Interpreter
 from PIL import Image, ImageOps
 
-HEIGHT, WIDTH = ${options.height}, ${options.width}
-
-
-def load_image(path):
-    """RGB, EXIF rotation applied, resized to cover WIDTH x HEIGHT (scale, then centre-crop)."""
-    image = ImageOps.exif_transpose(Image.open(path)).convert("RGB")
-    image = ImageOps.fit(image, (WIDTH, HEIGHT), Image.LANCZOS)  # sharp also uses Lanczos-3
-    x = np.asarray(image, dtype=np.float32)
-    x = ${preprocessExpression('x', scale, offset)}
-    return x[np.newaxis]  # [1, HEIGHT, WIDTH, 3], NHWC float32
-
+${pythonLoadImage(options)}
 
 def main():
     if len(sys.argv) != 3:
